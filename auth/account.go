@@ -1,0 +1,120 @@
+package auth
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"latchkey/auth/provider"
+)
+
+// recordVersion is the version of the keychain record layout. A record with
+// a newer version is refused rather than misread.
+const recordVersion = 1
+
+// Account is one signed-in account: what the keychain holds for a provider.
+type Account struct {
+	ProviderID string            `json:"provider_id"`
+	Protocol   provider.Protocol `json:"protocol"`
+	Token      TokenSet          `json:"token"`
+	Profile    Profile           `json:"profile"`
+	ObtainedAt time.Time         `json:"obtained_at"`
+}
+
+// TokenSet is the credentials a sign-in produced.
+type TokenSet struct {
+	AccessToken  string    `json:"access_token"`
+	TokenType    string    `json:"token_type,omitempty"`
+	RefreshToken string    `json:"refresh_token,omitempty"`
+	IDToken      string    `json:"id_token,omitempty"`
+	TokenSecret  string    `json:"token_secret,omitempty"` // OAuth 1.0a
+	Scopes       []string  `json:"scopes,omitempty"`
+	Expiry       time.Time `json:"expires_at,omitzero"` // zero: no expiry known
+}
+
+// String hides every secret, so a TokenSet printed by mistake leaks nothing.
+func (t TokenSet) String() string {
+	return fmt.Sprintf("TokenSet{type=%s expires=%v refresh=%t secret=%t}", t.TokenType, t.Expiry, t.RefreshToken != "", t.TokenSecret != "")
+}
+
+// GoString hides every secret under %#v too.
+func (t TokenSet) GoString() string { return t.String() }
+
+// Profile is the signed-in person as the provider describes them.
+type Profile struct {
+	Subject  string          `json:"sub,omitempty"`      // stable id
+	Name     string          `json:"name,omitempty"`     // display name
+	Username string          `json:"username,omitempty"` // login / screen name
+	Email    string          `json:"email,omitempty"`
+	Picture  string          `json:"picture,omitempty"` // avatar URL
+	Raw      json.RawMessage `json:"raw,omitempty"`     // the provider's own document
+}
+
+// Display is the best short name for the person: name, then username,
+// email, subject.
+func (p Profile) Display() string {
+	for _, s := range []string{p.Name, p.Username, p.Email, p.Subject} {
+		if s != "" {
+			return s
+		}
+	}
+	return "unknown user"
+}
+
+type record struct {
+	Version int `json:"v"`
+	Account
+}
+
+func encodeAccount(a *Account) ([]byte, error) {
+	return json.Marshal(record{Version: recordVersion, Account: *a})
+}
+
+func decodeAccount(id string, data []byte) (*Account, error) {
+	var r record
+	if err := json.Unmarshal(data, &r); err != nil {
+		return nil, fmt.Errorf("the keychain record for %q is not readable (%v); run `latchkey logout %s` and sign in again", id, err, id)
+	}
+	if r.Version > recordVersion {
+		return nil, fmt.Errorf("the keychain record for %q was written by a newer Latchkey (record version %d); update Latchkey", id, r.Version)
+	}
+	return &r.Account, nil
+}
+
+// profileFromJSON picks the usual claims out of a profile document, OIDC
+// names first (OpenID Connect Core §5.1), then the common GitHub/Twitter/
+// Flickr-style ones.
+func profileFromJSON(raw []byte) (Profile, error) {
+	var m map[string]any
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return Profile{}, err
+	}
+	// Some APIs wrap the profile: {"user": {...}} or {"person": {...}}.
+	for _, k := range []string{"user", "person", "data"} {
+		if inner, ok := m[k].(map[string]any); ok && len(m) == 1 {
+			m = inner
+		}
+	}
+	pick := func(keys ...string) string {
+		for _, k := range keys {
+			switch v := m[k].(type) {
+			case string:
+				if v = strings.TrimSpace(v); v != "" {
+					return v
+				}
+			case float64:
+				return strings.TrimSuffix(fmt.Sprintf("%.0f", v), ".")
+			}
+		}
+		return ""
+	}
+	return Profile{
+		Subject:  pick("sub", "id", "user_id", "nsid"),
+		Name:     pick("name", "display_name", "full_name", "fullname", "realname"),
+		Username: pick("preferred_username", "login", "username", "screen_name", "nickname"),
+		Email:    pick("email"),
+		Picture:  pick("picture", "avatar_url", "profile_image_url_https", "avatar"),
+		Raw:      json.RawMessage(raw),
+	}, nil
+}

@@ -1,0 +1,259 @@
+// Package authtest holds in-process identity providers for tests: real
+// servers on 127.0.0.1 whose protocol logic is independent of Latchkey's
+// (OAuth 2.0 on github.com/ory/fosite; OAuth 1.0a with its own RFC 5849
+// signature check), and a fake browser that performs the GETs a person's
+// browser would. Nothing here is used by the app itself.
+package authtest
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ory/fosite"
+	"github.com/ory/fosite/compose"
+	"github.com/ory/fosite/handler/openid"
+	"github.com/ory/fosite/storage"
+	"github.com/ory/fosite/token/jwt"
+	"golang.org/x/crypto/bcrypt"
+)
+
+// OAuth2 test client ids registered on every OAuth2 server.
+const (
+	PublicClientID = "latchkey-public" // token_endpoint_auth = none
+	BasicClientID  = "latchkey-basic"  // accepts client_secret_basic only
+	PostClientID   = "latchkey-post"   // accepts client_secret_post only
+	ClientSecret   = "s3cret-for-tests-only"
+)
+
+// User is the person every OAuth2 server signs in.
+var User = map[string]any{
+	"sub":                "user-42",
+	"name":               "Ada Lovelace",
+	"preferred_username": "ada",
+	"email":              "ada@example.com",
+	"picture":            "https://example.com/ada.png",
+}
+
+// OAuth2 is an OAuth 2.0 authorization server built on ory/fosite, serving
+// on 127.0.0.1: authorization code grant with PKCE enforced (S256 only),
+// refresh tokens, and a userinfo endpoint that validates the bearer token.
+// The authorization endpoint consents at once, as if the person had pressed
+// Allow.
+type OAuth2 struct {
+	*httptest.Server
+	Provider fosite.OAuth2Provider
+	Config   *fosite.Config
+	Store    *storage.MemoryStore
+
+	mu sync.Mutex
+	// Deny, when set, makes the authorization endpoint answer
+	// error=access_denied with this description.
+	deny string
+	// tokenOverride, when set, answers the token endpoint instead of fosite.
+	tokenOverride http.HandlerFunc
+	// userinfoOverride, when set, answers the userinfo endpoint.
+	userinfoOverride http.HandlerFunc
+	requests         []Request
+}
+
+// Request is what the server saw, for assertions.
+type Request struct {
+	Method, Path string
+	Form         map[string][]string // query and form body
+	AuthHeader   bool                // an Authorization header was present
+}
+
+// NewOAuth2 starts a server and stops it at the end of the test.
+func NewOAuth2(t testing.TB) *OAuth2 {
+	t.Helper()
+	s := &OAuth2{}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/authorize", s.authorize)
+	mux.HandleFunc("/token", s.token)
+	mux.HandleFunc("/userinfo", s.userinfo)
+	s.Server = httptest.NewServer(s.record(mux))
+	t.Cleanup(s.Close)
+
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret := make([]byte, 32)
+	_, _ = rand.Read(secret)
+	s.Config = &fosite.Config{
+		AccessTokenLifespan:            time.Hour,
+		AuthorizeCodeLifespan:          5 * time.Minute,
+		GlobalSecret:                   secret,
+		EnforcePKCE:                    true,
+		EnablePKCEPlainChallengeMethod: false,
+		RefreshTokenScopes:             []string{}, // refresh tokens for every grant
+		ScopeStrategy:                  fosite.ExactScopeStrategy,
+		AudienceMatchingStrategy:       fosite.DefaultAudienceMatchingStrategy,
+		IDTokenIssuer:                  s.URL,
+	}
+	s.Store = storage.NewMemoryStore()
+	hash, err := bcrypt.GenerateFromPassword([]byte(ClientSecret), bcrypt.MinCost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	common := fosite.DefaultClient{
+		RedirectURIs:  []string{"http://127.0.0.1/callback"},
+		ResponseTypes: []string{"code"},
+		GrantTypes:    []string{"authorization_code", "refresh_token"},
+		Scopes:        []string{"openid", "profile", "email", "read", "write", "offline_access"},
+	}
+	public := common
+	public.ID, public.Public = PublicClientID, true
+	s.Store.Clients[public.ID] = &public
+	for id, method := range map[string]string{BasicClientID: "client_secret_basic", PostClientID: "client_secret_post"} {
+		c := common
+		c.ID, c.Secret = id, hash
+		s.Store.Clients[id] = &fosite.DefaultOpenIDConnectClient{DefaultClient: &c, TokenEndpointAuthMethod: method}
+	}
+	s.Provider = compose.Compose(s.Config, s.Store,
+		&compose.CommonStrategy{
+			CoreStrategy:               compose.NewOAuth2HMACStrategy(s.Config),
+			OpenIDConnectTokenStrategy: compose.NewOpenIDConnectStrategy(func(context.Context) (any, error) { return key, nil }, s.Config),
+			Signer:                     &jwt.DefaultSigner{GetPrivateKey: func(context.Context) (any, error) { return key, nil }},
+		},
+		compose.OAuth2AuthorizeExplicitFactory,
+		compose.OAuth2RefreshTokenGrantFactory,
+		compose.OAuth2TokenIntrospectionFactory,
+		compose.OAuth2TokenRevocationFactory,
+		compose.OAuth2PKCEFactory,
+	)
+	return s
+}
+
+// AuthorizeURL and TokenURL are the server's endpoints.
+func (s *OAuth2) AuthorizeURL() string { return s.URL + "/authorize" }
+
+// TokenURL is the token endpoint.
+func (s *OAuth2) TokenURL() string { return s.URL + "/token" }
+
+// UserinfoURL is the profile endpoint.
+func (s *OAuth2) UserinfoURL() string { return s.URL + "/userinfo" }
+
+// Deny makes the authorization endpoint refuse with access_denied.
+func (s *OAuth2) Deny(description string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.deny = description
+}
+
+// OverrideToken makes h answer the token endpoint instead of fosite (to
+// misbehave: HTML, 5xx, huge bodies). nil restores fosite.
+func (s *OAuth2) OverrideToken(h http.HandlerFunc) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.tokenOverride = h
+}
+
+// OverrideUserinfo makes h answer the userinfo endpoint.
+func (s *OAuth2) OverrideUserinfo(h http.HandlerFunc) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.userinfoOverride = h
+}
+
+// Requests returns every request the server received, in order.
+func (s *OAuth2) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Request(nil), s.requests...)
+}
+
+func (s *OAuth2) record(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = r.ParseForm()
+		form := map[string][]string{}
+		for k, v := range r.Form {
+			form[k] = append([]string(nil), v...)
+		}
+		s.mu.Lock()
+		s.requests = append(s.requests, Request{Method: r.Method, Path: r.URL.Path, Form: form, AuthHeader: r.Header.Get("Authorization") != ""})
+		s.mu.Unlock()
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *OAuth2) authorize(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	ar, err := s.Provider.NewAuthorizeRequest(ctx, r)
+	if err != nil {
+		s.Provider.WriteAuthorizeError(ctx, w, ar, err)
+		return
+	}
+	s.mu.Lock()
+	deny := s.deny
+	s.mu.Unlock()
+	if deny != "" {
+		s.Provider.WriteAuthorizeError(ctx, w, ar, fosite.ErrAccessDenied.WithDescription(deny))
+		return
+	}
+	for _, sc := range ar.GetRequestedScopes() {
+		ar.GrantScope(sc)
+	}
+	resp, err := s.Provider.NewAuthorizeResponse(ctx, ar, s.session())
+	if err != nil {
+		s.Provider.WriteAuthorizeError(ctx, w, ar, err)
+		return
+	}
+	s.Provider.WriteAuthorizeResponse(ctx, w, ar, resp)
+}
+
+func (s *OAuth2) session() *openid.DefaultSession {
+	return &openid.DefaultSession{
+		Claims:  &jwt.IDTokenClaims{Subject: User["sub"].(string), Issuer: s.URL, RequestedAt: time.Now().UTC(), AuthTime: time.Now().UTC()},
+		Headers: &jwt.Headers{},
+		Subject: User["sub"].(string),
+	}
+}
+
+func (s *OAuth2) token(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	override := s.tokenOverride
+	s.mu.Unlock()
+	if override != nil {
+		override(w, r)
+		return
+	}
+	ctx := r.Context()
+	ar, err := s.Provider.NewAccessRequest(ctx, r, s.session())
+	if err != nil {
+		s.Provider.WriteAccessError(ctx, w, ar, err)
+		return
+	}
+	resp, err := s.Provider.NewAccessResponse(ctx, ar)
+	if err != nil {
+		s.Provider.WriteAccessError(ctx, w, ar, err)
+		return
+	}
+	s.Provider.WriteAccessResponse(ctx, w, ar, resp)
+}
+
+func (s *OAuth2) userinfo(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	override := s.userinfoOverride
+	s.mu.Unlock()
+	if override != nil {
+		override(w, r)
+		return
+	}
+	ctx := r.Context()
+	_, _, err := s.Provider.IntrospectToken(ctx, fosite.AccessTokenFromRequest(r), fosite.AccessToken, s.session())
+	if err != nil {
+		w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
+		http.Error(w, `{"error":"invalid_token"}`, http.StatusUnauthorized)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(User)
+}

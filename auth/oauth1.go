@@ -1,0 +1,153 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"sync/atomic"
+
+	"latchkey/auth/oauth1"
+	"latchkey/auth/provider"
+	"latchkey/loopback"
+)
+
+// oauth1Config builds the auth/oauth1 configuration for p.
+func (s *Service) oauth1Config(p *provider.Provider) (*oauth1.Config, error) {
+	c := &oauth1.Config{
+		ConsumerKey:     p.ClientID,
+		ConsumerSecret:  p.ClientSecret,
+		RequestTokenURL: p.RequestTokenURL,
+		AuthorizeURL:    p.AuthorizeURL,
+		AccessTokenURL:  p.AccessTokenURL,
+		SignatureMethod: p.SignatureMethod,
+		AuthorizeParams: p.AuthorizeParams,
+		HTTPClient:      s.http,
+	}
+	if p.SignatureMethod == oauth1.RSASHA1 {
+		key, err := oauth1.LoadRSAKey(p.RSAKeyFile)
+		if err != nil {
+			return nil, fmt.Errorf("%s: rsa_key_file: %w", p.DisplayName(), err)
+		}
+		c.RSAKey = key
+	}
+	return c, nil
+}
+
+// loginOAuth1 runs RFC 5849 §2: temporary credentials with the loopback
+// URL (or "oob") as oauth_callback, the person's authorization in the
+// browser, then token credentials, then a signed GET of the profile.
+func (s *Service) loginOAuth1(ctx context.Context, p *provider.Provider, opts LoginOptions) (*Account, error) {
+	c, err := s.oauth1Config(p)
+	if err != nil {
+		return nil, err
+	}
+	var verifier string
+	if p.Callback == provider.CallbackOOB {
+		if opts.Prompter == nil {
+			return nil, fmt.Errorf("%s uses callback = \"oob\": the verification code must be pasted, but this face cannot ask for it", p.DisplayName())
+		}
+		rt, err := c.RequestToken(withEndpoint(ctx, p.DisplayName(), "request-token"), provider.CallbackOOB)
+		if err != nil {
+			return nil, oauth1Error(err)
+		}
+		authURL, err := c.AuthorizationURL(rt)
+		if err != nil {
+			return nil, err
+		}
+		s.openBrowser(authURL, opts)
+		if verifier, err = opts.Prompter.Verifier(ctx, p, authURL); err != nil {
+			return nil, err
+		}
+		return s.finishOAuth1(ctx, p, c, rt, verifier)
+	}
+
+	// The request token is known only after the listener's URL went to the
+	// provider, so the callback check reads it through an atomic pointer.
+	var pending atomic.Pointer[oauth1.RequestToken]
+	srv, err := loopback.Start(loopback.Config{
+		RedirectURI: p.RedirectURI,
+		Timeout:     s.loginTimeout,
+		Check: func(q url.Values) error {
+			rt := pending.Load()
+			if rt == nil {
+				return errors.New("this sign-in had not started yet; start it again")
+			}
+			_, err := c.Verifier(rt, q)
+			return err
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	defer srv.Close()
+	rt, err := c.RequestToken(withEndpoint(ctx, p.DisplayName(), "request-token"), srv.RedirectURI())
+	if err != nil {
+		return nil, oauth1Error(err)
+	}
+	pending.Store(rt)
+	authURL, err := c.AuthorizationURL(rt)
+	if err != nil {
+		return nil, err
+	}
+	s.openBrowser(authURL, opts)
+	q, err := srv.Wait(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if verifier, err = c.Verifier(rt, q); err != nil {
+		return nil, err
+	}
+	return s.finishOAuth1(ctx, p, c, rt, verifier)
+}
+
+// finishOAuth1 exchanges the verifier and fetches the profile.
+func (s *Service) finishOAuth1(ctx context.Context, p *provider.Provider, c *oauth1.Config, rt *oauth1.RequestToken, verifier string) (*Account, error) {
+	obtained := s.now()
+	at, err := c.AccessToken(withEndpoint(ctx, p.DisplayName(), "access-token"), rt, verifier)
+	if err != nil {
+		return nil, oauth1Error(err)
+	}
+	a := &Account{
+		ProviderID: p.ID,
+		Protocol:   p.Protocol,
+		Token:      TokenSet{AccessToken: at.Token, TokenSecret: at.Secret, TokenType: "OAuth"},
+		ObtainedAt: obtained,
+	}
+	// Providers often name the person in the token answer (Twitter's
+	// screen_name, Flickr's username): a profile even without userinfo_url.
+	a.Profile = Profile{
+		Subject:  firstOf(at.Extra, "user_id", "user_nsid", "xoauth_yahoo_guid"),
+		Name:     firstOf(at.Extra, "fullname", "name"),
+		Username: firstOf(at.Extra, "screen_name", "username"),
+	}
+	if p.UserinfoURL != "" {
+		client, err := c.Client(ctx, at)
+		if err != nil {
+			return nil, err
+		}
+		if a.Profile, err = s.fetchProfile(ctx, p, client, nil); err != nil {
+			return nil, err
+		}
+	}
+	return a, nil
+}
+
+// oauth1Error lifts the guard's *ResponseError out of auth/oauth1's
+// wrapping, so the person reads one clear sentence.
+func oauth1Error(err error) error {
+	var re *ResponseError
+	if errors.As(err, &re) {
+		return re
+	}
+	return err
+}
+
+func firstOf(m map[string]string, keys ...string) string {
+	for _, k := range keys {
+		if v := m[k]; v != "" {
+			return v
+		}
+	}
+	return ""
+}

@@ -1,0 +1,315 @@
+package provider
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+)
+
+// EnvConfig names the environment variable that overrides the config path.
+const EnvConfig = "LATCHKEY_CONFIG"
+
+// DefaultPath returns where providers.toml lives when neither --config nor
+// LATCHKEY_CONFIG says otherwise: os.UserConfigDir()/latchkey/providers.toml.
+func DefaultPath() (string, error) {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("cannot find your config folder (%v): pass --config PATH or set %s", err, EnvConfig)
+	}
+	return filepath.Join(dir, "latchkey", "providers.toml"), nil
+}
+
+// ResolvePath picks the config path: flag, then getenv(LATCHKEY_CONFIG),
+// then DefaultPath.
+func ResolvePath(flag string, getenv func(string) string) (string, error) {
+	if flag != "" {
+		return flag, nil
+	}
+	if p := getenv(EnvConfig); p != "" {
+		return p, nil
+	}
+	return DefaultPath()
+}
+
+// Problem is one thing wrong in a config file. A problem never stops the
+// other, valid providers from working.
+type Problem struct {
+	File     string // the config file
+	Line     int    // 1-based; 0 when unknown
+	Provider string // provider id, or "provider #N" when it has no usable id
+	Field    string // the TOML key at fault; empty for the whole entry or file
+	Message  string // what is wrong and what to do
+}
+
+func (p Problem) Error() string {
+	var b strings.Builder
+	b.WriteString(p.File)
+	if p.Line > 0 {
+		b.WriteString(":" + strconv.Itoa(p.Line))
+	}
+	b.WriteString(": ")
+	if p.Provider != "" {
+		b.WriteString(p.Provider + ": ")
+	}
+	if p.Field != "" {
+		b.WriteString(p.Field + ": ")
+	}
+	b.WriteString(p.Message)
+	return b.String()
+}
+
+// Config is the result of reading providers.toml.
+type Config struct {
+	Path      string
+	Providers []Provider // the valid ones, in file order
+	Problems  []Problem  // everything wrong, in file order
+	Missing   bool       // the file does not exist yet
+}
+
+// Find returns the provider with this id.
+func (c *Config) Find(id string) (*Provider, bool) {
+	for i := range c.Providers {
+		if c.Providers[i].ID == id {
+			return &c.Providers[i], true
+		}
+	}
+	return nil, false
+}
+
+// ProblemsFor returns the problems reported against provider id.
+func (c *Config) ProblemsFor(id string) []Problem {
+	var out []Problem
+	for _, p := range c.Problems {
+		if p.Provider == id {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Load reads the config at path. It never fails: a missing file gives an
+// empty Config with Missing set, and every other trouble (unreadable file,
+// TOML syntax, a bad field) becomes a Problem. Providers with problems are
+// left out; the rest are returned with defaults filled.
+func Load(path string) *Config {
+	cfg := &Config{Path: path}
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		cfg.Missing = true
+		return cfg
+	}
+	if err != nil {
+		cfg.Problems = append(cfg.Problems, Problem{File: path, Message: fmt.Sprintf("cannot read the file: %v", err)})
+		return cfg
+	}
+	cfg.Providers, cfg.Problems = Parse(path, data)
+	return cfg
+}
+
+// Parse decodes and validates providers.toml content; name is used in
+// problems. Each [[provider]] entry is decoded on its own, so a type error
+// in one entry leaves the others usable.
+func Parse(name string, data []byte) ([]Provider, []Problem) {
+	var file struct {
+		Provider []toml.Primitive `toml:"provider"`
+	}
+	md, err := toml.Decode(string(data), &file)
+	if err != nil {
+		p := Problem{File: name, Message: "not valid TOML: " + err.Error() + "; fix the file, then restart Latchkey"}
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			p.Line = pe.Position.Line
+			p.Message = "not valid TOML: " + pe.Message + "; fix the file, then restart Latchkey"
+		}
+		return nil, []Problem{p}
+	}
+	var probs []Problem
+	for _, k := range md.Undecoded() {
+		if len(k) == 1 && k[0] != "provider" {
+			probs = append(probs, Problem{File: name, Field: k.String(), Message: "unknown top-level key; providers go in [[provider]] tables"})
+		}
+	}
+	lines := providerLines(data)
+	seen := map[string]bool{}
+	var out []Provider
+	for i, prim := range file.Provider {
+		label := "provider #" + strconv.Itoa(i+1)
+		line := 0
+		if i < len(lines) {
+			line = lines[i]
+		}
+		var p Provider
+		if err := md.PrimitiveDecode(prim, &p); err != nil {
+			probs = append(probs, Problem{File: name, Line: line, Provider: label, Message: "cannot decode entry: " + err.Error()})
+			continue
+		}
+		if idPattern.MatchString(p.ID) {
+			label = p.ID
+		}
+		var entry []Problem
+		add := func(field, msg string) {
+			entry = append(entry, Problem{File: name, Line: line, Provider: label, Field: field, Message: msg})
+		}
+		var raw map[string]any
+		if err := md.PrimitiveDecode(prim, &raw); err == nil {
+			for _, k := range sortedKeys(raw) {
+				if !knownFields[k] {
+					add(k, "unknown field (misspelt?); docs/CONFIG.md lists the fields Latchkey reads")
+				}
+			}
+		}
+		p.setDefaults()
+		p.validate(add)
+		if p.ID != "" && seen[p.ID] {
+			add("id", fmt.Sprintf("duplicate id %q: each provider needs its own id", p.ID))
+		}
+		seen[p.ID] = true
+		if len(entry) > 0 {
+			probs = append(probs, entry...)
+			continue
+		}
+		out = append(out, p)
+	}
+	sort.SliceStable(probs, func(a, b int) bool { return probs[a].Line < probs[b].Line })
+	return out, probs
+}
+
+// knownFields holds the TOML keys of Provider. BurntSushi/toml reports
+// undecoded keys of an array of tables without the entry's index, so each
+// entry's keys are checked against this set instead.
+var knownFields = func() map[string]bool {
+	m := map[string]bool{}
+	t := reflect.TypeFor[Provider]()
+	for i := range t.NumField() {
+		if tag := t.Field(i).Tag.Get("toml"); tag != "" {
+			m[tag] = true
+		}
+	}
+	return m
+}()
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// providerLines returns the 1-based line of each [[provider]] header.
+func providerLines(data []byte) []int {
+	var out []int
+	for n, l := range strings.Split(string(data), "\n") {
+		if strings.HasPrefix(strings.TrimSpace(l), "[[provider]]") {
+			out = append(out, n+1)
+		}
+	}
+	return out
+}
+
+var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
+
+var signatureMethods = map[string]bool{"HMAC-SHA1": true, "HMAC-SHA256": true, "RSA-SHA1": true, "PLAINTEXT": true}
+
+// validate reports each problem of p through add(field, message).
+func (p *Provider) validate(add func(field, msg string)) {
+	switch {
+	case p.ID == "":
+		add("id", `missing: give the provider an id like "work" (lowercase letters, digits and dashes)`)
+	case !idPattern.MatchString(p.ID):
+		add("id", fmt.Sprintf("%q is not a valid id: use lowercase letters, digits and dashes, starting with a letter or digit", p.ID))
+	}
+	if p.ClientID == "" {
+		add("client_id", "missing: copy the client id (OAuth 1.0a: consumer key) from the provider's app registration")
+	}
+	endpoint := func(field, v string, required bool) {
+		if v == "" {
+			if required {
+				add(field, fmt.Sprintf("missing: the %s protocol needs it", p.Protocol))
+			}
+			return
+		}
+		if err := CheckEndpoint(v); err != nil {
+			add(field, err.Error())
+		}
+	}
+	switch p.Protocol {
+	case OAuth2:
+		endpoint("authorize_url", p.AuthorizeURL, true)
+		endpoint("access_token_url", p.AccessTokenURL, true)
+	case OIDC:
+		endpoint("issuer", p.Issuer, true)
+		endpoint("authorize_url", p.AuthorizeURL, false)
+		endpoint("access_token_url", p.AccessTokenURL, false)
+	case OAuth1:
+		endpoint("request_token_url", p.RequestTokenURL, true)
+		endpoint("authorize_url", p.AuthorizeURL, true)
+		endpoint("access_token_url", p.AccessTokenURL, true)
+		if !signatureMethods[p.SignatureMethod] {
+			add("signature_method", fmt.Sprintf("%q is not supported: use HMAC-SHA1, HMAC-SHA256, RSA-SHA1 or PLAINTEXT", p.SignatureMethod))
+		}
+		if p.SignatureMethod == "RSA-SHA1" && p.RSAKeyFile == "" {
+			add("rsa_key_file", "missing: RSA-SHA1 needs the path of your PEM private key")
+		}
+		if p.SignatureMethod != "RSA-SHA1" && p.ClientSecret == "" && signatureMethods[p.SignatureMethod] {
+			add("client_secret", "missing: "+p.SignatureMethod+" needs the consumer secret")
+		}
+		if p.Callback != CallbackLoopback && p.Callback != CallbackOOB {
+			add("callback", fmt.Sprintf("%q is not supported: use \"loopback\" or \"oob\"", p.Callback))
+		}
+	case "":
+		add("protocol", `missing: set "oauth2", "oidc" or "oauth1"`)
+	default:
+		add("protocol", fmt.Sprintf("%q is not supported: use \"oauth2\", \"oidc\" or \"oauth1\"", p.Protocol))
+	}
+	endpoint("userinfo_url", p.UserinfoURL, false)
+	endpoint("revoke_url", p.RevokeURL, false)
+	endpoint("device_authorization_url", p.DeviceAuthorizationURL, false)
+	if p.Protocol != OAuth1 {
+		switch p.TokenEndpointAuth {
+		case AuthNone:
+		case AuthBasic, AuthPost:
+			if p.ClientSecret == "" {
+				add("token_endpoint_auth", p.TokenEndpointAuth+" needs client_secret: set it, or use \"none\" for a public client")
+			}
+		default:
+			add("token_endpoint_auth", fmt.Sprintf("%q is not supported: use \"none\", \"client_secret_basic\" or \"client_secret_post\"", p.TokenEndpointAuth))
+		}
+	}
+	if err := checkRedirectURI(p.RedirectURI); err != nil {
+		add("redirect_uri", err.Error())
+	}
+}
+
+// checkRedirectURI accepts only loopback http redirect URIs (RFC 8252 §7.3:
+// Latchkey is a native app and catches the redirect itself).
+func checkRedirectURI(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Errorf("is not a URL (%v)", err)
+	}
+	if u.Scheme != "http" || !IsLoopbackHost(u.Hostname()) {
+		return fmt.Errorf("%q must be http://127.0.0.1[:port]/path, http://[::1][:port]/path or http://localhost[:port]/path (Latchkey catches the redirect on this computer)", raw)
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return fmt.Errorf("%q must not carry a query or fragment", raw)
+	}
+	if port := u.Port(); port != "" {
+		n, err := strconv.Atoi(port)
+		if err != nil || n < 1 || n > 65535 {
+			return fmt.Errorf("%q has an invalid port", raw)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,132 @@
+// Package provider describes the identity providers a person signs in to:
+// their configuration as data (providers.toml) and the checks that make a
+// configuration safe to use. It knows no flow and does no network I/O.
+package provider
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+)
+
+// Protocol names the sign-in protocol a provider speaks.
+type Protocol string
+
+// The protocols Latchkey speaks.
+const (
+	OAuth2 Protocol = "oauth2" // RFC 6749 authorization code with PKCE (RFC 7636)
+	OIDC   Protocol = "oidc"   // OpenID Connect Core 1.0 on top of OAuth2
+	OAuth1 Protocol = "oauth1" // RFC 5849
+)
+
+// Token endpoint client authentication methods (RFC 7591 §2 names).
+const (
+	AuthNone  = "none"
+	AuthBasic = "client_secret_basic"
+	AuthPost  = "client_secret_post"
+)
+
+// OAuth 1.0a callback kinds.
+const (
+	CallbackLoopback = "loopback" // the verifier arrives on the loopback listener
+	CallbackOOB      = "oob"      // the person pastes the verifier (RFC 5849 §2.1)
+)
+
+// DefaultRedirectURI is used when a provider sets no redirect_uri: the
+// loopback interface on a free port chosen at each sign-in (RFC 8252 §7.3).
+const DefaultRedirectURI = "http://127.0.0.1/callback"
+
+// Provider is one configured provider. Field names follow Authlib's client
+// registry (see DESIGN.md §3) so that one vocabulary serves every protocol.
+// A Provider returned by Load has passed Validate and has its defaults filled.
+type Provider struct {
+	ID       string   `toml:"id"`
+	Name     string   `toml:"name"`
+	Protocol Protocol `toml:"protocol"`
+
+	ClientID     string `toml:"client_id"`     // OAuth 1.0a: the consumer key
+	ClientSecret string `toml:"client_secret"` // OAuth 1.0a: the consumer secret
+
+	Issuer                 string   `toml:"issuer"`
+	AuthorizeURL           string   `toml:"authorize_url"`
+	AccessTokenURL         string   `toml:"access_token_url"`
+	RequestTokenURL        string   `toml:"request_token_url"`
+	UserinfoURL            string   `toml:"userinfo_url"`
+	RevokeURL              string   `toml:"revoke_url"`
+	DeviceAuthorizationURL string   `toml:"device_authorization_url"`
+	Scopes                 []string `toml:"scopes"`
+
+	// TokenEndpointAuth defaults to client_secret_basic when a client
+	// secret is set and to none otherwise.
+	TokenEndpointAuth string `toml:"token_endpoint_auth"`
+	// RedirectURI defaults to DefaultRedirectURI. A URI without a port
+	// means a free port at each sign-in.
+	RedirectURI string `toml:"redirect_uri"`
+
+	SignatureMethod string            `toml:"signature_method"` // OAuth 1.0a; default HMAC-SHA1
+	RSAKeyFile      string            `toml:"rsa_key_file"`     // OAuth 1.0a RSA-SHA1: PEM private key
+	Callback        string            `toml:"callback"`         // OAuth 1.0a: loopback (default) | oob
+	AuthorizeParams map[string]string `toml:"authorize_params"`
+}
+
+// DisplayName is the name shown to people: Name, or the ID when unset.
+func (p *Provider) DisplayName() string {
+	if p.Name != "" {
+		return p.Name
+	}
+	return p.ID
+}
+
+// setDefaults fills the documented defaults in place.
+func (p *Provider) setDefaults() {
+	p.Protocol = Protocol(strings.ToLower(string(p.Protocol)))
+	if p.RedirectURI == "" {
+		p.RedirectURI = DefaultRedirectURI
+	}
+	if p.TokenEndpointAuth == "" {
+		p.TokenEndpointAuth = AuthNone
+		if p.ClientSecret != "" {
+			p.TokenEndpointAuth = AuthBasic
+		}
+	}
+	if p.Protocol == OAuth1 {
+		if p.SignatureMethod == "" {
+			p.SignatureMethod = "HMAC-SHA1"
+		}
+		p.SignatureMethod = strings.ToUpper(p.SignatureMethod)
+		if p.Callback == "" {
+			p.Callback = CallbackLoopback
+		}
+	}
+}
+
+// IsLoopbackHost reports whether host (no port) names the loopback
+// interface: 127.0.0.0/8, ::1 or "localhost" (RFC 8252 §7.3, §8.3).
+func IsLoopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(strings.Trim(host, "[]"))
+	return ip != nil && ip.IsLoopback()
+}
+
+// CheckEndpoint reports why raw is not a usable provider endpoint, or nil:
+// an absolute https URL, or plain http to a loopback host only (TLS is
+// never optional towards a real provider).
+func CheckEndpoint(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Errorf("is not a URL (%v)", err)
+	}
+	switch {
+	case u.Scheme == "https" && u.Host != "":
+		return nil
+	case u.Scheme == "http" && u.Host != "" && IsLoopbackHost(u.Hostname()):
+		return nil
+	case u.Scheme == "http" && u.Host != "":
+		return fmt.Errorf("uses plain http to %s: use https (plain http is only allowed for 127.0.0.1/localhost)", u.Hostname())
+	default:
+		return fmt.Errorf("must be an absolute https:// URL, got %q", raw)
+	}
+}

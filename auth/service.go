@@ -1,0 +1,224 @@
+// Package auth is Latchkey's domain: it signs a person in to the configured
+// providers (OAuth 2.0 with PKCE, OAuth 1.0a), keeps the resulting accounts
+// in the keychain, and answers what the faces (window and command line) ask.
+// It never imports a UI toolkit.
+package auth
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"sort"
+	"time"
+
+	"latchkey/auth/browser"
+	"latchkey/auth/keychain"
+	"latchkey/auth/provider"
+)
+
+// Store is the seam over the keychain: opaque records per account id.
+// *keychain.Store implements it. Load returns an error matching
+// keychain.ErrNotFound (errors.Is) when there is no record.
+type Store interface {
+	Load(id string) ([]byte, error)
+	Save(id string, record []byte) error
+	Delete(id string) error
+	List() ([]string, error)
+}
+
+// Prompter asks the person for an OAuth 1.0a verifier (callback = "oob").
+// The window shows a dialog; the command line reads stdin. It returns
+// context.Canceled when the person gives up.
+type Prompter interface {
+	Verifier(ctx context.Context, p *provider.Provider, authURL string) (string, error)
+}
+
+// Options are a Service's dependencies. Config and Store are required.
+type Options struct {
+	Config  *provider.Config
+	Store   Store
+	Browser browser.Opener // nil: URLs are only reported, never opened
+	// HTTPClient carries every provider request; nil means a client with a
+	// 30 s timeout. It is wrapped so that responses are size-limited and
+	// plain http is refused except to loopback hosts.
+	HTTPClient *http.Client
+	Now        func() time.Time // nil: time.Now
+	// LoginTimeout bounds a sign-in from start to callback; default 5 min.
+	LoginTimeout time.Duration
+}
+
+// Service is the one core both faces call. Its methods are safe for
+// concurrent use and may block on the network or the keychain: call them
+// off the UI goroutine.
+type Service struct {
+	cfg          *provider.Config
+	store        Store
+	browser      browser.Opener
+	http         *http.Client
+	now          func() time.Time
+	loginTimeout time.Duration
+}
+
+// New returns a Service over opts, with the documented defaults filled.
+func New(opts Options) *Service {
+	s := &Service{
+		cfg:          opts.Config,
+		store:        opts.Store,
+		browser:      opts.Browser,
+		now:          opts.Now,
+		loginTimeout: opts.LoginTimeout,
+	}
+	base := opts.HTTPClient
+	if base == nil {
+		base = &http.Client{Timeout: 30 * time.Second}
+	}
+	s.http = guardClient(base)
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.loginTimeout <= 0 {
+		s.loginTimeout = 5 * time.Minute
+	}
+	return s
+}
+
+// Config returns the configuration the Service was built with.
+func (s *Service) Config() *provider.Config { return s.cfg }
+
+// Provider returns the configured provider with this id, or an
+// *UnknownProviderError.
+func (s *Service) Provider(id string) (*provider.Provider, error) {
+	if p, ok := s.cfg.Find(id); ok {
+		return p, nil
+	}
+	err := &UnknownProviderError{ID: id, Config: s.cfg.Path}
+	for _, p := range s.cfg.Providers {
+		err.Known = append(err.Known, p.ID)
+	}
+	if probs := s.cfg.ProblemsFor(id); len(probs) > 0 {
+		return nil, &ConfigError{ID: id, Problems: probs}
+	}
+	return nil, err
+}
+
+// ConfigError says a provider exists in the file but cannot be used.
+type ConfigError struct {
+	ID       string
+	Problems []provider.Problem
+}
+
+func (e *ConfigError) Error() string {
+	s := "provider " + e.ID + " cannot be used until its entry is fixed:"
+	for _, p := range e.Problems {
+		s += "\n  " + p.Error()
+	}
+	return s
+}
+
+// Account returns the stored account for provider id. It returns a
+// *SignInError wrapping ErrNotSignedIn when there is none, and keychain
+// errors (*keychain.Error) as they are.
+func (s *Service) Account(id string) (*Account, error) {
+	p, err := s.Provider(id)
+	if err != nil {
+		return nil, err
+	}
+	return s.load(p)
+}
+
+func (s *Service) load(p *provider.Provider) (*Account, error) {
+	data, err := s.store.Load(p.ID)
+	if errors.Is(err, keychain.ErrNotFound) {
+		return nil, &SignInError{ID: p.ID, Name: p.DisplayName(), Err: ErrNotSignedIn}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return decodeAccount(p.ID, data)
+}
+
+func (s *Service) save(a *Account) error {
+	data, err := encodeAccount(a)
+	if err != nil {
+		return err
+	}
+	return s.store.Save(a.ProviderID, data)
+}
+
+// Status is what the faces show for one provider.
+type Status struct {
+	Provider *provider.Provider
+	Account  *Account // nil when not signed in or unreadable
+	State    State
+	Err      error // a keychain or record error; State is then StateUnknown
+}
+
+// Statuses returns the status of every configured provider, in config
+// order. A keychain failure is reported per provider in Status.Err (and
+// as the returned error, the first one met), never as a missing account.
+func (s *Service) Statuses() ([]Status, error) {
+	out := make([]Status, 0, len(s.cfg.Providers))
+	var first error
+	for i := range s.cfg.Providers {
+		p := &s.cfg.Providers[i]
+		st := Status{Provider: p}
+		a, err := s.load(p)
+		var sie *SignInError
+		switch {
+		case errors.As(err, &sie):
+			st.State = StateNone
+		case err != nil:
+			st.State, st.Err = StateUnknown, err
+			if first == nil {
+				first = err
+			}
+		default:
+			st.Account = a
+			st.State = StateOf(a, s.now())
+		}
+		out = append(out, st)
+	}
+	return out, first
+}
+
+// Token returns a usable token set for provider id: the stored one while it
+// is valid. An expired token gives a *SignInError wrapping ErrExpired.
+func (s *Service) Token(ctx context.Context, id string) (*Account, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	p, err := s.Provider(id)
+	if err != nil {
+		return nil, err
+	}
+	a, err := s.load(p)
+	if err != nil {
+		return nil, err
+	}
+	if StateOf(a, s.now()) == StateExpired {
+		return nil, &SignInError{ID: p.ID, Name: p.DisplayName(), Err: ErrExpired}
+	}
+	return a, nil
+}
+
+// Logout forgets the account of provider id: its record is deleted from the
+// keychain. It reports whether an account was stored.
+func (s *Service) Logout(ctx context.Context, id string) (bool, error) {
+	if err := ctx.Err(); err != nil {
+		return false, err
+	}
+	p, err := s.Provider(id)
+	if err != nil {
+		return false, err
+	}
+	ids, err := s.store.List()
+	if err != nil {
+		return false, err
+	}
+	i := sort.SearchStrings(ids, p.ID)
+	had := i < len(ids) && ids[i] == p.ID
+	if err := s.store.Delete(p.ID); err != nil {
+		return false, err
+	}
+	return had, nil
+}

@@ -1,0 +1,140 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"latchkey/auth/browser"
+	"latchkey/auth/keychain"
+	"latchkey/auth/keychain/keychaintest"
+	"latchkey/auth/provider"
+)
+
+// testService builds a Service over providers parsed from TOML, the real
+// keychain (a private service name) and the given browser.
+func testService(t *testing.T, toml string, br browser.Opener) (*Service, *keychain.Store) {
+	t.Helper()
+	ps, probs := provider.Parse("test.toml", []byte(toml))
+	if len(probs) > 0 {
+		t.Fatalf("test config has problems: %v", probs)
+	}
+	store := keychain.New(keychain.System(keychain.DefaultTimeout), keychaintest.Require(t))
+	svc := New(Options{
+		Config:       &provider.Config{Path: "test.toml", Providers: ps},
+		Store:        store,
+		Browser:      br,
+		HTTPClient:   &http.Client{Timeout: 10 * time.Second},
+		LoginTimeout: 30 * time.Second,
+	})
+	return svc, store
+}
+
+// loginResult is a Login finished in the background.
+type loginResult struct {
+	a   *Account
+	err error
+}
+
+func loginAsync(ctx context.Context, svc *Service, id string, opts LoginOptions) <-chan loginResult {
+	ch := make(chan loginResult, 1)
+	go func() {
+		a, err := svc.Login(ctx, id, opts)
+		ch <- loginResult{a, err}
+	}()
+	return ch
+}
+
+func wait(t *testing.T, ch <-chan loginResult) loginResult {
+	t.Helper()
+	select {
+	case r := <-ch:
+		return r
+	case <-time.After(20 * time.Second):
+		t.Fatal("Login did not return within 20s")
+		return loginResult{}
+	}
+}
+
+// urlHook returns LoginOptions whose AuthURL hook publishes the URL.
+func urlHook(opts LoginOptions) (LoginOptions, <-chan string) {
+	ch := make(chan string, 1)
+	opts.AuthURL = func(u string) { ch <- u }
+	return opts, ch
+}
+
+func nextURL(t *testing.T, ch <-chan string) *url.URL {
+	t.Helper()
+	select {
+	case s := <-ch:
+		u, err := url.Parse(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return u
+	case <-time.After(10 * time.Second):
+		t.Fatal("no authorization URL within 10s")
+		return nil
+	}
+}
+
+// assertRefused checks that nothing listens at the host:port of rawURL.
+func assertRefused(t *testing.T, rawURL string) {
+	t.Helper()
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := net.DialTimeout("tcp", u.Host, 2*time.Second)
+	if err == nil {
+		c.Close()
+		t.Fatalf("%s still accepts connections; the listener must be closed", u.Host)
+	}
+	if !errors.Is(err, syscall.ECONNREFUSED) {
+		t.Fatalf("dial %s: %v, want connection refused", u.Host, err)
+	}
+}
+
+func TestGuardRefusesPlainHTTPAndHTML(t *testing.T) {
+	c := guardClient(nil)
+	_, err := c.Get("http://example.com/token")
+	var re *ResponseError
+	if !errors.As(err, &re) || re.Problem == "" {
+		t.Fatalf("plain http to a remote host: got %v, want *ResponseError", err)
+	}
+}
+
+func TestStateOf(t *testing.T) {
+	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	for name, tc := range map[string]struct {
+		a    *Account
+		want State
+	}{
+		"none":      {nil, StateNone},
+		"no expiry": {&Account{}, StateValid},
+		"future":    {&Account{Token: TokenSet{Expiry: now.Add(time.Second)}}, StateValid},
+		"at expiry": {&Account{Token: TokenSet{Expiry: now}}, StateExpired},
+		"past":      {&Account{Token: TokenSet{Expiry: now.Add(-time.Hour)}}, StateExpired},
+	} {
+		if got := StateOf(tc.a, now); got != tc.want {
+			t.Errorf("%s: got %s, want %s", name, got, tc.want)
+		}
+	}
+}
+
+func TestTokenSetNeverPrintsSecrets(t *testing.T) {
+	ts := TokenSet{AccessToken: "AT-secret", RefreshToken: "RT-secret", TokenSecret: "TS-secret", IDToken: "ID-secret"}
+	for _, s := range []string{ts.String(), ts.GoString()} {
+		for _, secret := range []string{"AT-secret", "RT-secret", "TS-secret", "ID-secret"} {
+			if strings.Contains(s, secret) {
+				t.Errorf("%q leaks %s", s, secret)
+			}
+		}
+	}
+}

@@ -1,0 +1,61 @@
+package loopback
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"strconv"
+	"time"
+)
+
+// ErrTimeout is matched (errors.Is) by the *TimeoutError that Wait returns
+// when Config.Timeout passes without a callback.
+var ErrTimeout = errors.New("no answer from the browser in time; sign in again")
+
+// ErrClosed is returned by Wait when Close ended the wait before a callback.
+var ErrClosed = errors.New("the sign-in listener was closed before the browser answered")
+
+// TimeoutError says that no callback arrived within After (Config.Timeout).
+// It matches ErrTimeout with errors.Is.
+type TimeoutError struct {
+	After time.Duration
+}
+
+func (e *TimeoutError) Error() string {
+	return fmt.Sprintf("no answer from the browser within %s; sign in again", e.After)
+}
+
+// Is reports whether target is ErrTimeout.
+func (e *TimeoutError) Is(target error) bool { return target == ErrTimeout }
+
+// PortInUseError says that the fixed port of a redirect URI is taken by
+// another program. Err is the listen error (it matches syscall.EADDRINUSE
+// on Unix).
+type PortInUseError struct {
+	Host string // "127.0.0.1" or "::1"
+	Port int
+	Err  error
+}
+
+func (e *PortInUseError) Error() string {
+	host := e.Host
+	if ip := net.ParseIP(host); ip != nil && ip.To4() == nil {
+		host = "[" + host + "]"
+	}
+	return "port " + strconv.Itoa(e.Port) + " on " + host +
+		" is in use by another program; close it or change redirect_uri in providers.toml"
+}
+
+func (e *PortInUseError) Unwrap() error { return e.Err }
+
+// RedirectURIError says why a redirect URI cannot be served by a loopback
+// listener (RFC 8252 §7.3: plain http on a loopback IP literal, or §8.3:
+// localhost). URI is the offending value with any password redacted.
+type RedirectURIError struct {
+	URI    string
+	Reason string
+}
+
+func (e *RedirectURIError) Error() string {
+	return fmt.Sprintf("redirect_uri %q cannot be used: %s; change redirect_uri in providers.toml", e.URI, e.Reason)
+}

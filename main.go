@@ -1,0 +1,63 @@
+// Command latchkey signs a person in to OAuth 2.0 and OAuth 1.0a providers
+// and keeps the result in the OS keychain. Without arguments it opens the
+// window; with a command it is the command-line face (`latchkey help`).
+//
+// main.go is wiring only: flags → config → auth.Service → window or CLI.
+package main
+
+import (
+	"context"
+	"net/http"
+	"os"
+	"os/signal"
+	"time"
+
+	"fyne.io/fyne/v2/app"
+
+	"latchkey/auth"
+	"latchkey/auth/browser"
+	"latchkey/auth/keychain"
+	"latchkey/auth/provider"
+	"latchkey/ui"
+	"latchkey/ui/cli"
+)
+
+// appID is the Fyne application id, as in FyneApp.toml.
+const appID = "io.github.latchkey"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := cli.Run(ctx, os.Args[1:], cli.Deps{
+		Stdin:   os.Stdin,
+		Stdout:  os.Stdout,
+		Stderr:  os.Stderr,
+		Service: newService,
+		Window:  runWindow,
+	})
+	stop()
+	os.Exit(code)
+}
+
+// newService wires the core: config file, the OS keychain, the system
+// browser and an HTTP client with TLS verification left on.
+func newService(configFlag string) (*auth.Service, error) {
+	path, err := provider.ResolvePath(configFlag, os.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	return auth.New(auth.Options{
+		Config:     provider.Load(path),
+		Store:      keychain.New(keychain.System(5*time.Second), keychain.ServiceName()),
+		Browser:    browser.System{Getenv: os.Getenv},
+		HTTPClient: &http.Client{Timeout: 30 * time.Second},
+	}), nil
+}
+
+// runWindow starts Fyne (only here: the command line never does) and shows
+// the window until it is closed.
+func runWindow(svc *auth.Service) error {
+	a := app.NewWithID(appID)
+	a.SetIcon(ui.Icon)
+	ui.NewWindow(a, svc).ShowAndRun()
+	return nil
+}

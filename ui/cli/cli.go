@@ -1,0 +1,195 @@
+// Package cli is Latchkey's command-line face (DESIGN.md §5): the same core
+// as the window, for people at a terminal and for scripts. On success a
+// command prints only its own output; errors go to stderr with exit status
+// 1, usage errors with 2. It never starts a UI toolkit.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+
+	"latchkey/auth"
+)
+
+// Exit statuses.
+const (
+	ExitOK        = 0
+	ExitError     = 1
+	ExitUsage     = 2
+	ExitCancelled = 130 // as a shell reports SIGINT
+)
+
+// Deps are what the commands need from the outside world.
+type Deps struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	// Service builds the core over the config at configPath ("" means
+	// --config was not given: LATCHKEY_CONFIG, then the default path).
+	Service func(configPath string) (*auth.Service, error)
+	// Window opens the window and returns when it closes. nil: `latchkey`
+	// without a command is a usage error.
+	Window func(svc *auth.Service) error
+}
+
+const usage = `Usage: latchkey [--config PATH] [COMMAND]
+
+Without a command, opens the Latchkey window.
+
+Commands:
+  providers                    list configured providers and config problems
+  login ID [--no-browser]      sign in to provider ID
+  status [--json]              who is signed in where, and each token's state
+  token ID [--json]            print a valid access token for provider ID
+  logout ID                    sign out of provider ID (delete it from the keychain)
+
+The config file is --config PATH, else $LATCHKEY_CONFIG, else
+~/.config/latchkey/providers.toml. BROWSER names the command that opens URLs.
+`
+
+// usageError is a mistake in the command line itself.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+type command struct {
+	name  string
+	args  string // positional arguments, for usage
+	nargs int
+	run   func(c *runner, ctx context.Context, args []string) error
+	flags func(fs *flag.FlagSet, c *runner)
+}
+
+// runner holds one invocation's state.
+type runner struct {
+	Deps
+	configPath string
+	json       bool
+	noBrowser  bool
+}
+
+var commands = []command{
+	{name: "providers", run: (*runner).providers},
+	{name: "login", args: "ID", nargs: 1, run: (*runner).login, flags: func(fs *flag.FlagSet, c *runner) {
+		fs.BoolVar(&c.noBrowser, "no-browser", false, "do not open a browser; print the URL only")
+	}},
+	{name: "status", run: (*runner).status, flags: jsonFlag},
+	{name: "token", args: "ID", nargs: 1, run: (*runner).token, flags: jsonFlag},
+	{name: "logout", args: "ID", nargs: 1, run: (*runner).logout},
+}
+
+func jsonFlag(fs *flag.FlagSet, c *runner) {
+	fs.BoolVar(&c.json, "json", false, "print JSON")
+}
+
+// Run runs one invocation of latchkey with args (without the program name)
+// and returns its exit status.
+func Run(ctx context.Context, args []string, d Deps) int {
+	c := &runner{Deps: d}
+	err := c.dispatch(ctx, args)
+	var ue *usageError
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.Is(err, flag.ErrHelp):
+		return ExitOK
+	case errors.As(err, &ue):
+		fmt.Fprintf(d.Stderr, "latchkey: %s\n\n%s", ue.msg, usage)
+		return ExitUsage
+	case errors.Is(err, context.Canceled):
+		return ExitCancelled // the person asked for it: nothing to say
+	default:
+		fmt.Fprintf(d.Stderr, "latchkey: %s\n", auth.Describe(err))
+		return ExitError
+	}
+}
+
+func (c *runner) dispatch(ctx context.Context, args []string) error {
+	top := c.flagSet("latchkey")
+	if err := top.Parse(args); err != nil {
+		return err
+	}
+	args = top.Args()
+	if len(args) == 0 {
+		if c.Window == nil {
+			return &usageError{"no command given"}
+		}
+		svc, err := c.Service(c.configPath)
+		if err != nil {
+			return err
+		}
+		return c.Window(svc)
+	}
+	if args[0] == "help" {
+		fmt.Fprint(c.Stdout, usage)
+		return nil
+	}
+	for _, cmd := range commands {
+		if cmd.name != args[0] {
+			continue
+		}
+		fs := c.flagSet("latchkey " + cmd.name)
+		if cmd.flags != nil {
+			cmd.flags(fs, c)
+		}
+		// Go's flag package stops at the first positional argument; allow
+		// flags after it too (`latchkey token work --json`).
+		pos, err := parseInterspersed(fs, args[1:])
+		if err != nil {
+			return err
+		}
+		if len(pos) != cmd.nargs {
+			want := "no arguments"
+			if cmd.nargs == 1 {
+				want = "one argument, the provider " + cmd.args
+			}
+			return &usageError{fmt.Sprintf("%s takes %s (got %d)", cmd.name, want, len(pos))}
+		}
+		return cmd.run(c, ctx, pos)
+	}
+	return &usageError{fmt.Sprintf("unknown command %q", args[0])}
+}
+
+// flagSet returns a FlagSet that reports errors as usage errors and knows
+// the global --config flag.
+func (c *runner) flagSet(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&c.configPath, "config", c.configPath, "path of providers.toml")
+	return fs
+}
+
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, &usageError{err.Error()}
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		if args[0] == "--" {
+			return append(pos, args[1:]...), nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+func (c *runner) service() (*auth.Service, error) {
+	return c.Service(c.configPath)
+}
+
+// warnProblems notes on stderr that some providers are unusable, without
+// listing them (that is `latchkey providers`' job).
+func (c *runner) warnProblems(svc *auth.Service) {
+	if n := len(svc.Config().Problems); n > 0 {
+		fmt.Fprintf(c.Stderr, "latchkey: %s has %d problem(s); run `latchkey providers` to see them\n", svc.Config().Path, n)
+	}
+}

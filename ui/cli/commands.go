@@ -1,0 +1,259 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"latchkey/auth"
+	"latchkey/auth/provider"
+)
+
+// providers lists the usable providers and every config problem. It exits
+// 1 when there are problems, so it doubles as a config check.
+func (c *runner) providers(_ context.Context, _ []string) error {
+	svc, err := c.service()
+	if err != nil {
+		return err
+	}
+	cfg := svc.Config()
+	switch {
+	case cfg.Missing:
+		fmt.Fprintf(c.Stdout, "No providers yet: %s does not exist. See docs/CONFIG.md for its format.\n", cfg.Path)
+	case len(cfg.Providers) == 0:
+		fmt.Fprintf(c.Stdout, "No usable providers in %s.\n", cfg.Path)
+	default:
+		tw := tabwriter.NewWriter(c.Stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tNAME\tPROTOCOL")
+		for _, p := range cfg.Providers {
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", p.ID, p.DisplayName(), p.Protocol)
+		}
+		tw.Flush()
+	}
+	if len(cfg.Problems) == 0 {
+		return nil
+	}
+	fmt.Fprintf(c.Stdout, "\nProblems in %s:\n", cfg.Path)
+	for _, p := range cfg.Problems {
+		fmt.Fprintf(c.Stdout, "  %s\n", strings.TrimPrefix(p.Error(), cfg.Path+":"))
+	}
+	return fmt.Errorf("%s has %d problem(s); the providers listed above still work", cfg.Path, len(cfg.Problems))
+}
+
+// login signs in, printing the URL (and browser trouble) on stderr and
+// "Signed in to NAME as USER" on stdout.
+func (c *runner) login(ctx context.Context, args []string) error {
+	svc, err := c.service()
+	if err != nil {
+		return err
+	}
+	p, err := svc.Provider(args[0])
+	if err != nil {
+		return err
+	}
+	opts := auth.LoginOptions{
+		NoBrowser: c.noBrowser,
+		AuthURL: func(u string) {
+			if c.noBrowser {
+				fmt.Fprintf(c.Stderr, "Open this link in your browser to sign in to %s:\n\n  %s\n\n", p.DisplayName(), u)
+			} else {
+				fmt.Fprintf(c.Stderr, "Opening your browser to sign in to %s. If it does not open, visit:\n\n  %s\n\n", p.DisplayName(), u)
+			}
+		},
+		BrowserFailed: func(err error) {
+			fmt.Fprintf(c.Stderr, "%v\n", err)
+		},
+		Prompter: stdinPrompter{in: c.Stdin, out: c.Stderr},
+	}
+	if p.Protocol != provider.OAuth1 || p.Callback != provider.CallbackOOB {
+		opts.Prompter = nil
+	}
+	a, err := svc.Login(ctx, p.ID, opts)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.Stdout, "Signed in to %s as %s\n", p.DisplayName(), a.Profile.Display())
+	return nil
+}
+
+// stdinPrompter reads an OAuth 1.0a verifier from stdin (one line).
+type stdinPrompter struct {
+	in  io.Reader
+	out io.Writer
+}
+
+func (s stdinPrompter) Verifier(ctx context.Context, p *provider.Provider, _ string) (string, error) {
+	fmt.Fprintf(s.out, "After allowing access, %s shows a verification code. Paste it here and press Enter: ", p.DisplayName())
+	type result struct {
+		line string
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		line, err := bufio.NewReader(s.in).ReadString('\n')
+		done <- result{line, err}
+	}()
+	select {
+	case <-ctx.Done():
+		return "", ctx.Err()
+	case r := <-done:
+		v := strings.TrimSpace(r.line)
+		if v == "" {
+			if r.err != nil && !errors.Is(r.err, io.EOF) {
+				return "", fmt.Errorf("could not read the verification code: %v", r.err)
+			}
+			return "", errors.New("no verification code was given (standard input is empty); run `latchkey login` again and paste the code")
+		}
+		return v, nil
+	}
+}
+
+// statusJSON is one element of `status --json`. Field names are a contract
+// with scripts: add, never rename.
+type statusJSON struct {
+	ID         string     `json:"id"`
+	Name       string     `json:"name"`
+	Protocol   string     `json:"protocol"`
+	SignedIn   bool       `json:"signed_in"`
+	User       *userJSON  `json:"user"`
+	State      auth.State `json:"state"`
+	ExpiresAt  *string    `json:"expires_at"`
+	ObtainedAt *string    `json:"obtained_at"`
+	Scopes     []string   `json:"scopes"`
+	Error      string     `json:"error,omitempty"`
+}
+
+type userJSON struct {
+	ID       string `json:"id"`
+	Name     string `json:"name"`
+	Username string `json:"username"`
+	Email    string `json:"email"`
+	Picture  string `json:"picture"`
+}
+
+func rfc3339(t time.Time) *string {
+	if t.IsZero() {
+		return nil
+	}
+	s := t.UTC().Format(time.RFC3339)
+	return &s
+}
+
+// status prints every provider's state. A keychain failure is shown per
+// provider and makes the exit status 1.
+func (c *runner) status(_ context.Context, _ []string) error {
+	svc, err := c.service()
+	if err != nil {
+		return err
+	}
+	sts, firstErr := svc.Statuses()
+	if c.json {
+		out := make([]statusJSON, 0, len(sts))
+		for _, st := range sts {
+			j := statusJSON{ID: st.Provider.ID, Name: st.Provider.DisplayName(), Protocol: string(st.Provider.Protocol), State: st.State, Scopes: []string{}}
+			if a := st.Account; a != nil {
+				j.SignedIn = true
+				pr := a.Profile
+				j.User = &userJSON{ID: pr.Subject, Name: pr.Name, Username: pr.Username, Email: pr.Email, Picture: pr.Picture}
+				j.ExpiresAt, j.ObtainedAt = rfc3339(a.Token.Expiry), rfc3339(a.ObtainedAt)
+				if a.Token.Scopes != nil {
+					j.Scopes = a.Token.Scopes
+				}
+			}
+			if st.Err != nil {
+				j.Error = auth.Describe(st.Err)
+			}
+			out = append(out, j)
+		}
+		enc := json.NewEncoder(c.Stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(out); err != nil {
+			return err
+		}
+	} else {
+		if len(sts) == 0 {
+			fmt.Fprintf(c.Stdout, "No providers configured in %s.\n", svc.Config().Path)
+		}
+		tw := tabwriter.NewWriter(c.Stdout, 0, 4, 2, ' ', 0)
+		if len(sts) > 0 {
+			fmt.Fprintln(tw, "ID\tNAME\tSTATE\tUSER\tEXPIRES")
+		}
+		for _, st := range sts {
+			user, expires := "-", "-"
+			if a := st.Account; a != nil {
+				user = a.Profile.Display()
+				if e := rfc3339(a.Token.Expiry); e != nil {
+					expires = *e
+				} else {
+					expires = "never"
+				}
+			}
+			state := string(st.State)
+			if st.Err != nil {
+				state = "error"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", st.Provider.ID, st.Provider.DisplayName(), state, user, expires)
+		}
+		tw.Flush()
+	}
+	c.warnProblems(svc)
+	return firstErr
+}
+
+// tokenJSON is `token --json`'s output; a contract with scripts.
+type tokenJSON struct {
+	AccessToken string  `json:"access_token"`
+	TokenType   string  `json:"token_type"`
+	ExpiresAt   *string `json:"expires_at"`
+	TokenSecret string  `json:"token_secret,omitempty"`
+}
+
+// token prints a valid access token, alone on its line, for scripts.
+func (c *runner) token(ctx context.Context, args []string) error {
+	svc, err := c.service()
+	if err != nil {
+		return err
+	}
+	a, err := svc.Token(ctx, args[0])
+	if err != nil {
+		return err
+	}
+	if !c.json {
+		_, err := fmt.Fprintln(c.Stdout, a.Token.AccessToken)
+		return err
+	}
+	return json.NewEncoder(c.Stdout).Encode(tokenJSON{
+		AccessToken: a.Token.AccessToken,
+		TokenType:   a.Token.TokenType,
+		ExpiresAt:   rfc3339(a.Token.Expiry),
+		TokenSecret: a.Token.TokenSecret,
+	})
+}
+
+// logout deletes the account from the keychain.
+func (c *runner) logout(ctx context.Context, args []string) error {
+	svc, err := c.service()
+	if err != nil {
+		return err
+	}
+	p, err := svc.Provider(args[0])
+	if err != nil {
+		return err
+	}
+	had, err := svc.Logout(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	if had {
+		fmt.Fprintf(c.Stdout, "Signed out of %s\n", p.DisplayName())
+	} else {
+		fmt.Fprintf(c.Stdout, "Not signed in to %s; nothing to do\n", p.DisplayName())
+	}
+	return nil
+}

@@ -3,6 +3,7 @@ module latchkey
 go 1.26.8
 
 require (
+	early.latchkey/quietinit v0.0.0
 	fyne.io/fyne/v2 v2.7.1 // indirect
 	fyne.io/systray v1.11.1-0.20250603113521-ca66a66d8b58 // indirect
 	github.com/BurntSushi/toml v1.6.0 // indirect
@@ -107,3 +108,5 @@ require (
 	gopkg.in/ini.v1 v1.67.0 // indirect
 	gopkg.in/yaml.v3 v3.0.1 // indirect
 )
+
+replace early.latchkey/quietinit => ./ui/quietinit

@@ -12,6 +12,7 @@ import (
 	"os/signal"
 	"time"
 
+	"early.latchkey/quietinit"
 	"fyne.io/fyne/v2/app"
 
 	"latchkey/auth"
@@ -26,6 +27,7 @@ import (
 const appID = "io.github.latchkey"
 
 func main() {
+	quietinit.Restore() // see ui/quietinit: Fyne logs at init under LANG=C.UTF-8
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	code := cli.Run(ctx, os.Args[1:], cli.Deps{
 		Stdin:   os.Stdin,

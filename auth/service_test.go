@@ -110,6 +110,25 @@ func TestGuardRefusesPlainHTTPAndHTML(t *testing.T) {
 	}
 }
 
+func TestIsHTML(t *testing.T) {
+	for _, tc := range []struct {
+		ct, body string
+		want     bool
+	}{
+		{"text/html; charset=utf-8", "<html><body>Sign in</body></html>", true},
+		{"text/html", "\n  <!DOCTYPE html><p>x", true},
+		{"text/html", "oauth_token=a&oauth_token_secret=b&oauth_callback_confirmed=true", false}, // legacy Twitter
+		{"", "<!DOCTYPE html><html>", true},
+		{"text/plain", "<HTML>error</HTML>", true},
+		{"application/json", `{"access_token":"x"}`, false},
+		{"application/x-www-form-urlencoded", "access_token=x", false},
+	} {
+		if got := isHTML(tc.ct, []byte(tc.body)); got != tc.want {
+			t.Errorf("isHTML(%q, %q) = %v, want %v", tc.ct, tc.body, got, tc.want)
+		}
+	}
+}
+
 func TestStateOf(t *testing.T) {
 	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
 	for name, tc := range map[string]struct {

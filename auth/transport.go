@@ -76,7 +76,7 @@ func (g *guard) RoundTrip(req *http.Request) (*http.Response, error) {
 	if len(body) > MaxResponseBytes {
 		return nil, fail(resp.StatusCode, "answered with more than %d bytes, far more than a sign-in response", MaxResponseBytes)
 	}
-	if ct, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type")); ct == "text/html" || ct == "application/xhtml+xml" {
+	if isHTML(resp.Header.Get("Content-Type"), body) {
 		return nil, fail(resp.StatusCode, "answered with an HTML page instead of JSON or form data")
 	}
 	if resp.StatusCode >= 500 {
@@ -85,4 +85,21 @@ func (g *guard) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	resp.ContentLength = int64(len(body))
 	return resp, nil
+}
+
+// isHTML reports whether a response is a web page. The label alone is not
+// enough: some OAuth 1.0a providers (legacy Twitter among them) send their
+// form-encoded token answers labelled text/html, so an HTML label counts
+// only when the body looks like markup too.
+func isHTML(contentType string, body []byte) bool {
+	ct, _, _ := mime.ParseMediaType(contentType)
+	looksLikeMarkup := len(bytes.TrimSpace(body)) > 0 && bytes.TrimSpace(body)[0] == '<'
+	switch ct {
+	case "text/html", "application/xhtml+xml":
+		return looksLikeMarkup
+	case "", "text/plain", "application/octet-stream":
+		lower := bytes.ToLower(bytes.TrimSpace(body))
+		return bytes.HasPrefix(lower, []byte("<!doctype html")) || bytes.HasPrefix(lower, []byte("<html"))
+	}
+	return false
 }

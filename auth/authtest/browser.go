@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -28,7 +29,11 @@ type Browser struct {
 	Fail  error // when set, Open returns it and fetches nothing
 	Visit bool  // perform the GETs; false records the URL only
 	pages chan Page
+	opens atomic.Int32
 }
+
+// Opens reports how many times Open was called.
+func (b *Browser) Opens() int { return int(b.opens.Load()) }
 
 // NewBrowser returns a Browser that visits what it is asked to open.
 func NewBrowser() *Browser {
@@ -38,6 +43,7 @@ func NewBrowser() *Browser {
 // Open implements browser.Opener. The fetch happens in the background, as a
 // real browser is a separate process.
 func (b *Browser) Open(u string) error {
+	b.opens.Add(1)
 	if b.Fail != nil {
 		return b.Fail
 	}

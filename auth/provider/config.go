@@ -52,12 +52,23 @@ type Problem struct {
 }
 
 func (p Problem) Error() string {
-	var b strings.Builder
-	b.WriteString(p.File)
 	if p.Line > 0 {
-		b.WriteString(":" + strconv.Itoa(p.Line))
+		return p.File + ":" + strconv.Itoa(p.Line) + ": " + p.describe()
 	}
-	b.WriteString(": ")
+	return p.File + ": " + p.describe()
+}
+
+// Short is the problem without the file name, for lists under a heading
+// that names the file: "line 3: work: client_id: missing: …".
+func (p Problem) Short() string {
+	if p.Line > 0 {
+		return "line " + strconv.Itoa(p.Line) + ": " + p.describe()
+	}
+	return p.describe()
+}
+
+func (p Problem) describe() string {
+	var b strings.Builder
 	if p.Provider != "" {
 		b.WriteString(p.Provider + ": ")
 	}

@@ -41,7 +41,7 @@ func (c *runner) providers(_ context.Context, _ []string) error {
 	}
 	fmt.Fprintf(c.Stdout, "\nProblems in %s:\n", cfg.Path)
 	for _, p := range cfg.Problems {
-		fmt.Fprintf(c.Stdout, "  %s\n", strings.TrimPrefix(p.Error(), cfg.Path+":"))
+		fmt.Fprintf(c.Stdout, "  %s\n", p.Short())
 	}
 	return fmt.Errorf("%s has %d problem(s); the providers listed above still work", cfg.Path, len(cfg.Problems))
 }

@@ -1,0 +1,295 @@
+package cli
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"latchkey/auth"
+	"latchkey/auth/authtest"
+	"latchkey/auth/browser"
+	"latchkey/auth/keychain"
+	"latchkey/auth/keychain/keychaintest"
+	"latchkey/auth/provider"
+)
+
+// harness runs the command line over a real Service: the config file
+// written here, the real keychain (a private service name), the fake
+// browser.
+type harness struct {
+	t       *testing.T
+	config  string
+	store   auth.Store
+	browser browser.Opener
+}
+
+func newHarness(t *testing.T, toml string, br browser.Opener) *harness {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "providers.toml")
+	if err := os.WriteFile(path, []byte(toml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	store := keychain.New(keychain.System(keychain.DefaultTimeout), keychaintest.Require(t))
+	return &harness{t: t, config: path, store: store, browser: br}
+}
+
+func (h *harness) service(configFlag string) (*auth.Service, error) {
+	path := h.config
+	if configFlag != "" {
+		path = configFlag
+	}
+	return auth.New(auth.Options{
+		Config:       provider.Load(path),
+		Store:        h.store,
+		Browser:      h.browser,
+		HTTPClient:   &http.Client{Timeout: 10 * time.Second},
+		LoginTimeout: 20 * time.Second,
+	}), nil
+}
+
+// run runs latchkey with args and stdin, returning exit code, stdout, stderr.
+func (h *harness) run(stdin string, args ...string) (int, string, string) {
+	h.t.Helper()
+	var out, errb bytes.Buffer
+	code := Run(context.Background(), args, Deps{
+		Stdin:   strings.NewReader(stdin),
+		Stdout:  &out,
+		Stderr:  &errb,
+		Service: h.service,
+	})
+	return code, out.String(), errb.String()
+}
+
+func idpTOML(idp *authtest.OAuth2) string {
+	return fmt.Sprintf(`
+[[provider]]
+id = "idp"
+name = "Test IdP"
+protocol = "oauth2"
+client_id = %q
+authorize_url = %q
+access_token_url = %q
+userinfo_url = %q
+scopes = ["read"]
+`, authtest.PublicClientID, idp.AuthorizeURL(), idp.TokenURL(), idp.UserinfoURL())
+}
+
+func TestLoginStatusTokenLogout(t *testing.T) {
+	idp := authtest.NewOAuth2(t)
+	br := authtest.NewBrowser()
+	h := newHarness(t, idpTOML(idp), br)
+
+	code, out, errs := h.run("", "login", "idp")
+	if code != 0 || out != "Signed in to Test IdP as Ada Lovelace\n" {
+		t.Fatalf("login: exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+	if !strings.Contains(errs, idp.AuthorizeURL()+"?") {
+		t.Errorf("login did not print the URL on stderr: %q", errs)
+	}
+	if p := br.Next(t); p.Status != http.StatusOK {
+		t.Errorf("browser page %d", p.Status)
+	}
+
+	code, out, errs = h.run("", "status", "--json")
+	if code != 0 || errs != "" {
+		t.Fatalf("status --json: exit %d, stderr %q", code, errs)
+	}
+	var sts []map[string]any
+	if err := json.Unmarshal([]byte(out), &sts); err != nil || len(sts) != 1 {
+		t.Fatalf("status --json is not a one-element array: %v\n%s", err, out)
+	}
+	st := sts[0]
+	user, _ := st["user"].(map[string]any)
+	if st["id"] != "idp" || st["name"] != "Test IdP" || st["protocol"] != "oauth2" || st["signed_in"] != true || st["state"] != "valid" || user["email"] != "ada@example.com" || user["name"] != "Ada Lovelace" {
+		t.Errorf("status --json = %s", out)
+	}
+	exp, _ := st["expires_at"].(string)
+	if ts, err := time.Parse(time.RFC3339, exp); err != nil || time.Until(ts) < 50*time.Minute {
+		t.Errorf("expires_at %q is not an RFC 3339 time about 1h ahead", exp)
+	}
+
+	code, out, _ = h.run("", "status")
+	if code != 0 || !strings.Contains(out, "idp") || !strings.Contains(out, "valid") || !strings.Contains(out, "Ada Lovelace") {
+		t.Errorf("status: exit %d\n%s", code, out)
+	}
+
+	code, tok, errs := h.run("", "token", "idp")
+	if code != 0 || errs != "" || len(strings.TrimSpace(tok)) < 20 || strings.Count(tok, "\n") != 1 {
+		t.Fatalf("token: exit %d, stdout %q, stderr %q", code, tok, errs)
+	}
+	code, out, _ = h.run("", "token", "idp", "--json")
+	var tj map[string]any
+	if err := json.Unmarshal([]byte(out), &tj); code != 0 || err != nil || tj["access_token"] != strings.TrimSpace(tok) || tj["token_type"] != "Bearer" || tj["expires_at"] == nil {
+		t.Fatalf("token --json: exit %d, %v, %s", code, err, out)
+	}
+	if _, has := tj["token_secret"]; has {
+		t.Errorf("an OAuth 2.0 token has no token_secret: %s", out)
+	}
+
+	code, out, _ = h.run("", "logout", "idp")
+	if code != 0 || out != "Signed out of Test IdP\n" {
+		t.Fatalf("logout: exit %d, %q", code, out)
+	}
+	code, out, _ = h.run("", "logout", "idp")
+	if code != 0 || !strings.Contains(out, "Not signed in") {
+		t.Fatalf("second logout: exit %d, %q", code, out)
+	}
+	code, out, _ = h.run("", "status", "--json")
+	if code != 0 || !strings.Contains(out, `"user": null`) || !strings.Contains(out, `"state": "none"`) || !strings.Contains(out, `"expires_at": null`) {
+		t.Fatalf("status after logout: %s", out)
+	}
+	code, out, errs = h.run("", "token", "idp")
+	if code != 1 || out != "" || !strings.Contains(errs, "not signed in; run `latchkey login idp`") {
+		t.Fatalf("token after logout: exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+}
+
+func TestLoginNoBrowserPrintsURL(t *testing.T) {
+	idp := authtest.NewOAuth2(t)
+	br := authtest.NewBrowser()
+	h := newHarness(t, idpTOML(idp), br)
+	// With --no-browser the person opens the URL: do it from stderr.
+	errR, errW := newLineWatcher()
+	done := make(chan int, 1)
+	go func() {
+		done <- Run(context.Background(), []string{"login", "idp", "--no-browser"}, Deps{
+			Stdin: strings.NewReader(""), Stdout: &bytes.Buffer{}, Stderr: errW, Service: h.service,
+		})
+	}()
+	u := errR.waitFor(t, idp.AuthorizeURL())
+	if p := authtest.Fetch(strings.TrimSpace(u)); p.Status != http.StatusOK {
+		t.Fatalf("opening the printed URL: %d %v", p.Status, p.Err)
+	}
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Fatalf("exit %d", code)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("login did not finish")
+	}
+	if n := br.Opens(); n != 0 {
+		t.Fatalf("--no-browser opened the browser %d time(s)", n)
+	}
+}
+
+// lineWatcher is an io.Writer whose lines a test can wait for.
+type lineWatcher struct{ lines chan string }
+
+func newLineWatcher() (*lineWatcher, io.Writer) {
+	pr, pw := io.Pipe()
+	w := &lineWatcher{lines: make(chan string, 100)}
+	go func() {
+		sc := bufio.NewScanner(pr)
+		for sc.Scan() {
+			w.lines <- sc.Text()
+		}
+	}()
+	return w, pw
+}
+
+// waitFor returns the first line containing sub, waiting at most 10 s.
+func (w *lineWatcher) waitFor(t *testing.T, sub string) string {
+	t.Helper()
+	deadline := time.After(10 * time.Second)
+	for {
+		select {
+		case l := <-w.lines:
+			if strings.Contains(l, sub) {
+				return l
+			}
+		case <-deadline:
+			t.Fatalf("no line containing %q within 10s", sub)
+		}
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	idp := authtest.NewOAuth2(t)
+	h := newHarness(t, idpTOML(idp), authtest.NewBrowser())
+	for _, args := range [][]string{
+		{},
+		{"frobnicate"},
+		{"login"},
+		{"token", "a", "b"},
+		{"status", "--bogus"},
+	} {
+		code, out, errs := h.run("", args...)
+		if code != ExitUsage || out != "" || !strings.Contains(errs, "Usage: latchkey") {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q; want exit 2 with usage", args, code, out, errs)
+		}
+	}
+}
+
+func TestUnknownProviderAndBrokenConfig(t *testing.T) {
+	idp := authtest.NewOAuth2(t)
+	h := newHarness(t, idpTOML(idp)+`
+[[provider]]
+id = "broken"
+protocol = "oauth2"
+client_id = "x"
+authorize_url = "http://insecure.example.com/a"
+access_token_url = "https://insecure.example.com/t"
+`, authtest.NewBrowser())
+
+	code, out, errs := h.run("", "token", "nope")
+	if code != 1 || out != "" || !strings.Contains(errs, `no provider with id "nope"`) || !strings.Contains(errs, "configured: idp") {
+		t.Errorf("unknown id: exit %d, stderr %q", code, errs)
+	}
+	code, _, errs = h.run("", "login", "broken")
+	if code != 1 || !strings.Contains(errs, "broken: authorize_url: uses plain http") {
+		t.Errorf("broken provider: exit %d, stderr %q", code, errs)
+	}
+	code, out, _ = h.run("", "providers")
+	if code != 1 || !strings.Contains(out, "idp ") || !strings.Contains(out, "broken: authorize_url") {
+		t.Errorf("providers: exit %d\n%s", code, out)
+	}
+	// The valid provider still works.
+	code, out, _ = h.run("", "status", "--json")
+	if code != 0 || !strings.Contains(out, `"id": "idp"`) {
+		t.Errorf("status with a broken entry: exit %d\n%s", code, out)
+	}
+}
+
+func TestCorruptConfigFile(t *testing.T) {
+	h := newHarness(t, "[[provider]\nid = ", authtest.NewBrowser())
+	code, out, _ := h.run("", "providers")
+	if code != 1 || !strings.Contains(out, "Problems in "+h.config+":\n  line 2: not valid TOML: expected end of table array name delimiter") {
+		t.Errorf("exit %d\n%s", code, out)
+	}
+}
+
+func TestKeychainUnavailable(t *testing.T) {
+	idp := authtest.NewOAuth2(t)
+	h := newHarness(t, idpTOML(idp), authtest.NewBrowser())
+	h.store = keychain.New(noSecretService{}, "latchkey-test")
+	code, out, errs := h.run("", "status", "--json")
+	if code != 1 || !strings.Contains(errs, "no Secret Service") || !strings.Contains(errs, "gnome-keyring") {
+		t.Errorf("exit %d, stderr %q", code, errs)
+	}
+	if !strings.Contains(out, `"error": "`) {
+		t.Errorf("status --json must report the error per provider: %s", out)
+	}
+	code, _, errs = h.run("", "token", "idp")
+	if code != 1 || !strings.Contains(errs, "no Secret Service") {
+		t.Errorf("token: exit %d, stderr %q", code, errs)
+	}
+}
+
+// noSecretService fails like go-keyring on a bus without a Secret Service.
+type noSecretService struct{}
+
+var errNoService = fmt.Errorf("The name org.freedesktop.secrets was not provided by any .service files")
+
+func (noSecretService) Get(string, string) (string, error) { return "", errNoService }
+func (noSecretService) Set(string, string, string) error   { return errNoService }
+func (noSecretService) Delete(string, string) error        { return errNoService }

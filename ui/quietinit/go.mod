@@ -1,0 +1,3 @@
+module early.latchkey/quietinit
+
+go 1.24

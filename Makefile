@@ -38,7 +38,8 @@ unit:
 	LATCHKEY_REQUIRE_KEYRING=1 .ci/with-keyring $(GO) test -race -tags $(TAGS) -count=1 ./...
 
 smoke: build
-	.ci/smoke $(BIN)
+	$(GO) build -o bin/fakeidp ./auth/authtest/fakeidp
+	.ci/smoke $(BIN) bin/fakeidp
 
 bench: deps-test modules
 	.ci/with-keyring $(GO) test -run '^$$' -bench . -benchmem ./...

@@ -73,17 +73,26 @@ type Request struct {
 // NewOAuth2 starts a server and stops it at the end of the test.
 func NewOAuth2(t testing.TB) *OAuth2 {
 	t.Helper()
+	s, err := StartOAuth2()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
+// StartOAuth2 starts a server outside a test (see cmd/fakeidp); the caller
+// closes it.
+func StartOAuth2() (*OAuth2, error) {
 	s := &OAuth2{}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/authorize", s.authorize)
 	mux.HandleFunc("/token", s.token)
 	mux.HandleFunc("/userinfo", s.userinfo)
 	s.Server = httptest.NewServer(s.record(mux))
-	t.Cleanup(s.Close)
-
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	secret := make([]byte, 32)
 	_, _ = rand.Read(secret)
@@ -101,7 +110,7 @@ func NewOAuth2(t testing.TB) *OAuth2 {
 	s.Store = storage.NewMemoryStore()
 	hash, err := bcrypt.GenerateFromPassword([]byte(ClientSecret), bcrypt.MinCost)
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	common := fosite.DefaultClient{
 		RedirectURIs:  []string{"http://127.0.0.1/callback"},
@@ -129,7 +138,7 @@ func NewOAuth2(t testing.TB) *OAuth2 {
 		compose.OAuth2TokenRevocationFactory,
 		compose.OAuth2PKCEFactory,
 	)
-	return s
+	return s, nil
 }
 
 // AuthorizeURL and TokenURL are the server's endpoints.

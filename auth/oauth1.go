@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strings"
 	"sync/atomic"
 
 	"latchkey/auth/oauth1"
@@ -49,11 +50,11 @@ func (s *Service) loginOAuth1(ctx context.Context, p *provider.Provider, opts Lo
 		}
 		rt, err := c.RequestToken(withEndpoint(ctx, p.DisplayName(), "request-token"), provider.CallbackOOB)
 		if err != nil {
-			return nil, oauth1Error(err)
+			return nil, oauth1Error(p, err)
 		}
 		authURL, err := c.AuthorizationURL(rt)
 		if err != nil {
-			return nil, err
+			return nil, oauth1Error(p, err)
 		}
 		s.openBrowser(authURL, opts)
 		if verifier, err = opts.Prompter.Verifier(ctx, p, authURL); err != nil {
@@ -74,7 +75,7 @@ func (s *Service) loginOAuth1(ctx context.Context, p *provider.Provider, opts Lo
 				return errors.New("this sign-in had not started yet; start it again")
 			}
 			_, err := c.Verifier(rt, q)
-			return err
+			return oauth1Error(p, err)
 		},
 	})
 	if err != nil {
@@ -83,12 +84,12 @@ func (s *Service) loginOAuth1(ctx context.Context, p *provider.Provider, opts Lo
 	defer srv.Close()
 	rt, err := c.RequestToken(withEndpoint(ctx, p.DisplayName(), "request-token"), srv.RedirectURI())
 	if err != nil {
-		return nil, oauth1Error(err)
+		return nil, oauth1Error(p, err)
 	}
 	pending.Store(rt)
 	authURL, err := c.AuthorizationURL(rt)
 	if err != nil {
-		return nil, err
+		return nil, oauth1Error(p, err)
 	}
 	s.openBrowser(authURL, opts)
 	q, err := srv.Wait(ctx)
@@ -96,7 +97,7 @@ func (s *Service) loginOAuth1(ctx context.Context, p *provider.Provider, opts Lo
 		return nil, err
 	}
 	if verifier, err = c.Verifier(rt, q); err != nil {
-		return nil, err
+		return nil, oauth1Error(p, err)
 	}
 	return s.finishOAuth1(ctx, p, c, rt, verifier)
 }
@@ -106,7 +107,7 @@ func (s *Service) finishOAuth1(ctx context.Context, p *provider.Provider, c *oau
 	obtained := s.now()
 	at, err := c.AccessToken(withEndpoint(ctx, p.DisplayName(), "access-token"), rt, verifier)
 	if err != nil {
-		return nil, oauth1Error(err)
+		return nil, oauth1Error(p, err)
 	}
 	a := &Account{
 		ProviderID: p.ID,
@@ -124,7 +125,7 @@ func (s *Service) finishOAuth1(ctx context.Context, p *provider.Provider, c *oau
 	if p.UserinfoURL != "" {
 		client, err := c.Client(ctx, at)
 		if err != nil {
-			return nil, err
+			return nil, oauth1Error(p, err)
 		}
 		if a.Profile, err = s.fetchProfile(ctx, p, client, nil); err != nil {
 			return nil, err
@@ -133,15 +134,34 @@ func (s *Service) finishOAuth1(ctx context.Context, p *provider.Provider, c *oau
 	return a, nil
 }
 
-// oauth1Error lifts the guard's *ResponseError out of auth/oauth1's
-// wrapping, so the person reads one clear sentence.
-func oauth1Error(err error) error {
+// oauth1Error turns an auth/oauth1 error into one clear sentence naming
+// the provider: the guard's *ResponseError is lifted out of its wrapping,
+// anything else is prefixed with the provider's name instead of the
+// package's. errors.Is/As still see the original.
+func oauth1Error(p *provider.Provider, err error) error {
 	var re *ResponseError
-	if errors.As(err, &re) {
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &re):
 		return re
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return err
 	}
-	return err
+	return &flowError{name: p.DisplayName(), err: err}
 }
+
+// flowError names the provider a protocol-level failure came from.
+type flowError struct {
+	name string
+	err  error
+}
+
+func (e *flowError) Error() string {
+	return e.name + ": " + strings.TrimPrefix(e.err.Error(), "oauth1: ")
+}
+
+func (e *flowError) Unwrap() error { return e.err }
 
 func firstOf(m map[string]string, keys ...string) string {
 	for _, k := range keys {

@@ -33,6 +33,14 @@ type Prompter interface {
 	Verifier(ctx context.Context, p *provider.Provider, authURL string) (string, error)
 }
 
+// PrompterFunc adapts a function to Prompter.
+type PrompterFunc func(ctx context.Context, p *provider.Provider, authURL string) (string, error)
+
+// Verifier calls f.
+func (f PrompterFunc) Verifier(ctx context.Context, p *provider.Provider, authURL string) (string, error) {
+	return f(ctx, p, authURL)
+}
+
 // Options are a Service's dependencies. Config and Store are required.
 type Options struct {
 	Config  *provider.Config

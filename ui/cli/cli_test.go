@@ -293,3 +293,68 @@ var errNoService = fmt.Errorf("The name org.freedesktop.secrets was not provided
 func (noSecretService) Get(string, string) (string, error) { return "", errNoService }
 func (noSecretService) Set(string, string, string) error   { return errNoService }
 func (noSecretService) Delete(string, string) error        { return errNoService }
+
+func oauth1OOBTOML(idp *authtest.OAuth1Provider) string {
+	return fmt.Sprintf(`
+[[provider]]
+id = "photos"
+name = "Photos"
+protocol = "oauth1"
+client_id = %q
+client_secret = %q
+request_token_url = %q
+authorize_url = %q
+access_token_url = %q
+userinfo_url = %q
+callback = "oob"
+`, idp.ConsumerKey, idp.ConsumerSecret, idp.RequestTokenURL, idp.AuthorizeURL, idp.AccessTokenURL, idp.ProfileURL)
+}
+
+func TestLoginOOBReadsVerifierFromStdin(t *testing.T) {
+	idp := authtest.NewOAuth1Provider(t, authtest.OAuth1Options{})
+	br := authtest.NewBrowser()
+	h := newHarness(t, oauth1OOBTOML(idp), br)
+	stdinR, stdinW := io.Pipe()
+	var out, errb bytes.Buffer
+	done := make(chan int, 1)
+	go func() {
+		done <- Run(context.Background(), []string{"login", "photos"}, Deps{Stdin: stdinR, Stdout: &out, Stderr: &errb, Service: h.service})
+	}()
+	// The person reads the code on the provider's page and pastes it.
+	v, ok := authtest.OAuth1VerifierFromPage(br.Next(t).Body)
+	if !ok {
+		t.Fatal("no verifier on the authorize page")
+	}
+	if _, err := io.WriteString(stdinW, "  "+v+"\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case code := <-done:
+		if code != 0 || out.String() != "Signed in to Photos as Ada Lovelace\n" {
+			t.Fatalf("exit %d, stdout %q, stderr %q", code, out.String(), errb.String())
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("login did not finish")
+	}
+	if !strings.Contains(errb.String(), "Paste it here") {
+		t.Errorf("no prompt on stderr: %q", errb.String())
+	}
+	code, js, _ := h.run("", "token", "photos", "--json")
+	var tj map[string]any
+	if err := json.Unmarshal([]byte(js), &tj); code != 0 || err != nil || tj["token_secret"] == "" || tj["token_secret"] == nil || tj["token_type"] != "OAuth" || tj["expires_at"] != nil {
+		t.Fatalf("token --json for OAuth 1.0a: exit %d, %s", code, js)
+	}
+}
+
+func TestLoginOOBEmptyStdin(t *testing.T) {
+	idp := authtest.NewOAuth1Provider(t, authtest.OAuth1Options{})
+	h := newHarness(t, oauth1OOBTOML(idp), authtest.NewBrowser())
+	code, out, errs := h.run("", "login", "photos")
+	if code != 1 || out != "" || !strings.Contains(errs, "no verification code was given") {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+	code, out, _ = h.run("", "status", "--json")
+	if code != 0 || !strings.Contains(out, `"signed_in": false`) {
+		t.Fatalf("a failed oob sign-in stored something: %s", out)
+	}
+}

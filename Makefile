@@ -41,8 +41,10 @@ smoke: build
 	$(GO) build -o bin/fakeidp ./auth/authtest/fakeidp
 	.ci/smoke $(BIN) bin/fakeidp
 
+# bench: Go benchmarks against the real Secret Service; prints medians and
+# ratios against each package's Baseline benchmark from the same run.
 bench: deps-test modules
-	.ci/with-keyring $(GO) test -run '^$$' -bench . -benchmem ./...
+	.ci/bench
 
 clean:
 	rm -rf bin

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"strings"
 )
 
@@ -16,6 +17,23 @@ import (
 // on macOS (x4/3 plus a prefix), under the 4096-byte `security -i` command line with room for
 // the service and user names.
 const itemLimit = 2000
+
+// largeItemLimit is the item size for keychains without a practical limit
+// (the Secret Service on Linux and the BSDs): every record up to
+// MaxRecordSize fits one item, base64 and manifest included, so a save or
+// load is one D-Bus round trip instead of one per 2000-byte chunk.
+const largeItemLimit = MaxRecordSize/3*4 + 1024
+
+// PlatformItemLimit is the item size a Store should use on this OS:
+// 2000 bytes where the keychain has a small limit (Windows, macOS) or is
+// unknown, larger where it has none (Linux and BSD Secret Service).
+func PlatformItemLimit() int {
+	switch runtime.GOOS {
+	case "linux", "freebsd", "openbsd", "netbsd", "dragonfly":
+		return largeItemLimit
+	}
+	return itemLimit
+}
 
 // MaxRecordSize is the largest record Save accepts: 64 KiB (real token sets are 5–8 KB).
 const MaxRecordSize = 64 << 10
@@ -48,17 +66,17 @@ func chunkKey(key, generation string, n int) string {
 
 // plan lays out record: the manifest to write last and the chunks to write before it (none
 // when the record fits inline).
-func plan(record []byte) (m manifest, encoded string, chunks []string) {
+func plan(record []byte, limit int) (m manifest, encoded string, chunks []string) {
 	sum := sha256.Sum256(record)
 	enc := base64.StdEncoding.EncodeToString(record)
 	m = manifest{Version: manifestVersion, Size: len(record), SHA256: hex.EncodeToString(sum[:]), Data: enc}
-	if b, _ := json.Marshal(m); len(b) <= itemLimit {
+	if b, _ := json.Marshal(m); len(b) <= limit {
 		return m, string(b), nil
 	}
 	m.Data = ""
 	m.Generation = newGeneration()
 	for len(enc) > 0 {
-		n := min(itemLimit, len(enc))
+		n := min(limit, len(enc))
 		chunks = append(chunks, enc[:n])
 		enc = enc[n:]
 	}

@@ -38,9 +38,21 @@ import (
 // the same moment can drop one id from the index (its record stays loadable by id, and its
 // next Save lists it again). A cross-process lock is to come.
 type Store struct {
-	k       Keyring
-	service string
-	mu      sync.Mutex // serializes Save and Delete
+	k         Keyring
+	service   string
+	itemLimit int        // bytes per keychain item; see ItemLimit
+	mu        sync.Mutex // serializes Save and Delete
+}
+
+// Option tunes a Store.
+type Option func(*Store)
+
+// ItemLimit sets the most bytes Save puts in one keychain item; larger
+// records are split into chunks behind a manifest. The default, 2000, is
+// safe on every OS; main passes PlatformItemLimit(). Values below 2000 are
+// raised to 2000 (Load bounds chunk counts by it).
+func ItemLimit(n int) Option {
+	return func(s *Store) { s.itemLimit = max(n, itemLimit) }
 }
 
 // indexKey is the item holding the list of account ids.
@@ -53,12 +65,16 @@ const maxIDLen = 128
 const loadAttempts = 3
 
 // New returns a Store over k under service (DefaultServiceName, "latchkey", when empty).
-// Callers normally pass System(0) and ServiceName().
-func New(k Keyring, service string) *Store {
+// Callers normally pass System(0), ServiceName() and ItemLimit(PlatformItemLimit()).
+func New(k Keyring, service string, opts ...Option) *Store {
 	if service == "" {
 		service = DefaultServiceName
 	}
-	return &Store{k: k, service: service}
+	s := &Store{k: k, service: service, itemLimit: itemLimit}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
 }
 
 // accountKey is the manifest item of account id.
@@ -232,7 +248,7 @@ func (s *Store) read(key string) ([]byte, manifest, error) {
 // write stores record at key: chunks, then the manifest, then (best effort) the chunks of
 // prev, the manifest it replaces.
 func (s *Store) write(key string, record []byte, prev *manifest) error {
-	m, text, chunks := plan(record)
+	m, text, chunks := plan(record, s.itemLimit)
 	for n, c := range chunks {
 		if err := s.k.Set(s.service, chunkKey(key, m.Generation, n), c); err != nil {
 			return err

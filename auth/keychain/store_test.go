@@ -419,3 +419,39 @@ func TestServiceName(t *testing.T) {
 		t.Errorf("ServiceName() = %q, want latchkey-dev", got)
 	}
 }
+
+// TestPlatformItemLimit: on Linux the Secret Service has no practical item
+// limit, so with PlatformItemLimit an 8 KB token set is one item (one D-Bus
+// round trip), not a manifest and five chunks; it still round-trips.
+func TestPlatformItemLimit(t *testing.T) {
+	svc := keychaintest.Require(t)
+	k := keychain.System(0)
+	st := keychain.New(k, svc, keychain.ItemLimit(keychain.PlatformItemLimit()))
+	rec := record(8<<10, "platform")
+	if err := st.Save("big", rec); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := k.Get(svc, "acct/big")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m struct {
+		Chunks int    `json:"chunks"`
+		Data   string `json:"data"`
+	}
+	if err := json.Unmarshal([]byte(raw), &m); err != nil || m.Chunks != 0 || m.Data == "" {
+		t.Fatalf("an 8 KB record was split on Linux (chunks=%d, inline=%v, %v)", m.Chunks, m.Data != "", err)
+	}
+	got, err := st.Load("big")
+	if err != nil || !bytes.Equal(got, rec) {
+		t.Fatalf("round trip: %v", err)
+	}
+	// Below the portable limit the option is raised to it.
+	small := keychain.New(k, svc, keychain.ItemLimit(10))
+	if err := small.Save("chunked", rec); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := small.Load("chunked"); err != nil || !bytes.Equal(got, rec) {
+		t.Fatalf("chunked round trip: %v", err)
+	}
+}

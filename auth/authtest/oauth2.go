@@ -60,6 +60,7 @@ type OAuth2 struct {
 	tokenOverride http.HandlerFunc
 	// userinfoOverride, when set, answers the userinfo endpoint.
 	userinfoOverride http.HandlerFunc
+	revokeOverride   http.HandlerFunc
 	requests         []Request
 }
 
@@ -89,6 +90,7 @@ func StartOAuth2() (*OAuth2, error) {
 	mux.HandleFunc("/authorize", s.authorize)
 	mux.HandleFunc("/token", s.token)
 	mux.HandleFunc("/userinfo", s.userinfo)
+	mux.HandleFunc("/revoke", s.revoke)
 	s.Server = httptest.NewServer(s.record(mux))
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
@@ -146,6 +148,9 @@ func (s *OAuth2) AuthorizeURL() string { return s.URL + "/authorize" }
 
 // TokenURL is the token endpoint.
 func (s *OAuth2) TokenURL() string { return s.URL + "/token" }
+
+// RevokeURL is the RFC 7009 revocation endpoint.
+func (s *OAuth2) RevokeURL() string { return s.URL + "/revoke" }
 
 // UserinfoURL is the profile endpoint.
 func (s *OAuth2) UserinfoURL() string { return s.URL + "/userinfo" }
@@ -265,4 +270,23 @@ func (s *OAuth2) userinfo(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(User)
+}
+
+func (s *OAuth2) revoke(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	override := s.revokeOverride
+	s.mu.Unlock()
+	if override != nil {
+		override(w, r)
+		return
+	}
+	err := s.Provider.NewRevocationRequest(r.Context(), r)
+	s.Provider.WriteRevocationResponse(r.Context(), w, err)
+}
+
+// OverrideRevoke makes h answer the revocation endpoint instead of fosite.
+func (s *OAuth2) OverrideRevoke(h http.HandlerFunc) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.revokeOverride = h
 }

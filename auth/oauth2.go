@@ -73,8 +73,34 @@ func (s *Service) loginOAuth2(ctx context.Context, p *provider.Provider, opts Lo
 	if err != nil {
 		return nil, tokenError(p, err)
 	}
+	return s.accountFromToken(ctx, p, tok, obtained, "")
+}
+
+// accountFromToken builds the account a token response signs in: the token
+// set (expiry counted from obtained, a time taken before the request), then
+// the profile from userinfo_url. nonce is the sign-in's OpenID Connect
+// nonce ("" when there is none to check). Every OAuth 2.0 grant ends here.
+func (s *Service) accountFromToken(ctx context.Context, p *provider.Provider, tok *oauth2.Token, obtained time.Time, nonce string) (*Account, error) {
+	set, err := tokenSet(p, tok, obtained)
+	if err != nil {
+		return nil, err
+	}
+	a := &Account{ProviderID: p.ID, Protocol: p.Protocol, Token: set, ObtainedAt: obtained}
+	if p.UserinfoURL != "" {
+		h := http.Header{"Authorization": {"Bearer " + tok.AccessToken}}
+		if a.Profile, err = s.fetchProfile(ctx, p, s.http, h); err != nil {
+			return nil, err
+		}
+	}
+	return a, nil
+}
+
+// tokenSet converts an x/oauth2 token into ours. Only Bearer tokens are
+// accepted (RFC 6750); the granted scopes replace the requested ones when
+// the response names them (RFC 6749 §5.1).
+func tokenSet(p *provider.Provider, tok *oauth2.Token, obtained time.Time) (TokenSet, error) {
 	if tt := tok.Type(); !strings.EqualFold(tt, "bearer") {
-		return nil, &ResponseError{Provider: p.DisplayName(), Endpoint: "token", URL: endpointURL(p.AccessTokenURL), Problem: "issued a token of type " + tt + ", which Latchkey cannot use (only Bearer)"}
+		return TokenSet{}, &ResponseError{Provider: p.DisplayName(), Endpoint: "token", URL: endpointURL(p.AccessTokenURL), Problem: "issued a token of type " + tt + ", which Latchkey cannot use (only Bearer)"}
 	}
 	set := TokenSet{
 		AccessToken:  tok.AccessToken,
@@ -88,19 +114,12 @@ func (s *Service) loginOAuth2(ctx context.Context, p *provider.Provider, opts Lo
 		set.Expiry = tok.Expiry
 	}
 	if sc, ok := tok.Extra("scope").(string); ok && sc != "" {
-		set.Scopes = strings.Fields(sc) // RFC 6749 §5.1: granted scopes when they differ
+		set.Scopes = strings.Fields(sc)
 	}
 	if id, ok := tok.Extra("id_token").(string); ok {
 		set.IDToken = id
 	}
-	a := &Account{ProviderID: p.ID, Protocol: p.Protocol, Token: set, ObtainedAt: obtained}
-	if p.UserinfoURL != "" {
-		h := http.Header{"Authorization": {"Bearer " + tok.AccessToken}}
-		if a.Profile, err = s.fetchProfile(ctx, p, s.http, h); err != nil {
-			return nil, err
-		}
-	}
-	return a, nil
+	return set, nil
 }
 
 // checkCallback judges the authorization response (RFC 6749 §4.1.2): the

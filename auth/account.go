@@ -20,6 +20,10 @@ type Account struct {
 	Token      TokenSet          `json:"token"`
 	Profile    Profile           `json:"profile"`
 	ObtainedAt time.Time         `json:"obtained_at"`
+	// NeedsSignIn is set when the provider refused the refresh token
+	// (invalid_grant) or, for OAuth 1.0a, the token itself (401): only a
+	// new sign-in helps.
+	NeedsSignIn bool `json:"needs_signin,omitempty"`
 }
 
 // TokenSet is the credentials a sign-in produced.

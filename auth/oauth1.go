@@ -171,3 +171,8 @@ func firstOf(m map[string]string, keys ...string) string {
 	}
 	return ""
 }
+
+// oauth1AccessToken is the stored account's token credentials.
+func oauth1AccessToken(a *Account) *oauth1.AccessToken {
+	return &oauth1.AccessToken{Token: a.Token.AccessToken, Secret: a.Token.TokenSecret}
+}

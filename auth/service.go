@@ -8,7 +8,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"sort"
 	"time"
 
 	"latchkey/auth/browser"
@@ -53,6 +52,10 @@ type Options struct {
 	Now        func() time.Time // nil: time.Now
 	// LoginTimeout bounds a sign-in from start to callback; default 5 min.
 	LoginTimeout time.Duration
+	// LockDir holds the lock files that keep two processes (the window and
+	// a script) from refreshing one account at once; default
+	// os.UserCacheDir()/latchkey/locks.
+	LockDir string
 }
 
 // Service is the one core both faces call. Its methods are safe for
@@ -65,6 +68,7 @@ type Service struct {
 	http         *http.Client
 	now          func() time.Time
 	loginTimeout time.Duration
+	locks        *accountLocks
 }
 
 // New returns a Service over opts, with the documented defaults filled.
@@ -75,6 +79,7 @@ func New(opts Options) *Service {
 		browser:      opts.Browser,
 		now:          opts.Now,
 		loginTimeout: opts.LoginTimeout,
+		locks:        newAccountLocks(opts.LockDir),
 	}
 	base := opts.HTTPClient
 	if base == nil {
@@ -189,8 +194,10 @@ func (s *Service) Statuses() ([]Status, error) {
 	return out, first
 }
 
-// Token returns a usable token set for provider id: the stored one while it
-// is valid. An expired token gives a *SignInError wrapping ErrExpired.
+// Token returns a usable token set for provider id: the stored one while
+// it is valid, else a refreshed one (see refresh) when a refresh token is
+// held. Otherwise a *SignInError says to sign in again (ErrExpired,
+// ErrRefused).
 func (s *Service) Token(ctx context.Context, id string) (*Account, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -203,30 +210,13 @@ func (s *Service) Token(ctx context.Context, id string) (*Account, error) {
 	if err != nil {
 		return nil, err
 	}
-	if StateOf(a, s.now()) == StateExpired {
+	switch StateOf(a, s.now()) {
+	case StateRefreshable:
+		return s.refresh(ctx, p, a)
+	case StateExpired:
 		return nil, &SignInError{ID: p.ID, Name: p.DisplayName(), Err: ErrExpired}
+	case StateNeedsSignIn:
+		return nil, &SignInError{ID: p.ID, Name: p.DisplayName(), Err: ErrRefused}
 	}
 	return a, nil
-}
-
-// Logout forgets the account of provider id: its record is deleted from the
-// keychain. It reports whether an account was stored.
-func (s *Service) Logout(ctx context.Context, id string) (bool, error) {
-	if err := ctx.Err(); err != nil {
-		return false, err
-	}
-	p, err := s.Provider(id)
-	if err != nil {
-		return false, err
-	}
-	ids, err := s.store.List()
-	if err != nil {
-		return false, err
-	}
-	i := sort.SearchStrings(ids, p.ID)
-	had := i < len(ids) && ids[i] == p.ID
-	if err := s.store.Delete(p.ID); err != nil {
-		return false, err
-	}
-	return had, nil
 }

@@ -32,6 +32,7 @@ func testService(t *testing.T, toml string, br browser.Opener) (*Service, *keych
 		Browser:      br,
 		HTTPClient:   &http.Client{Timeout: 10 * time.Second},
 		LoginTimeout: 30 * time.Second,
+		LockDir:      t.TempDir(),
 	})
 	return svc, store
 }
@@ -125,24 +126,6 @@ func TestIsHTML(t *testing.T) {
 	} {
 		if got := isHTML(tc.ct, []byte(tc.body)); got != tc.want {
 			t.Errorf("isHTML(%q, %q) = %v, want %v", tc.ct, tc.body, got, tc.want)
-		}
-	}
-}
-
-func TestStateOf(t *testing.T) {
-	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
-	for name, tc := range map[string]struct {
-		a    *Account
-		want State
-	}{
-		"none":      {nil, StateNone},
-		"no expiry": {&Account{}, StateValid},
-		"future":    {&Account{Token: TokenSet{Expiry: now.Add(time.Second)}}, StateValid},
-		"at expiry": {&Account{Token: TokenSet{Expiry: now}}, StateExpired},
-		"past":      {&Account{Token: TokenSet{Expiry: now.Add(-time.Hour)}}, StateExpired},
-	} {
-		if got := StateOf(tc.a, now); got != tc.want {
-			t.Errorf("%s: got %s, want %s", name, got, tc.want)
 		}
 	}
 }

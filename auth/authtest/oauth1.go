@@ -207,6 +207,15 @@ func (p *OAuth1Provider) SetFault(endpoint OAuth1Endpoint, fault OAuth1Fault) {
 // once it is held (up to 16 unread).
 func (p *OAuth1Provider) Stalled() <-chan OAuth1Endpoint { return p.stalled }
 
+// RevokeAccessTokens forgets every access token issued so far, as a
+// provider does when the person revokes the application: signed requests
+// with them then answer 401.
+func (p *OAuth1Provider) RevokeAccessTokens() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.access = map[string]string{}
+}
+
 // Requests returns a copy of the requests received so far, in order.
 func (p *OAuth1Provider) Requests() []OAuth1Request {
 	p.mu.Lock()

@@ -77,6 +77,9 @@ func New(k Keyring, service string, opts ...Option) *Store {
 	return s
 }
 
+// Service is the keychain service name the Store's items live under.
+func (s *Store) Service() string { return s.service }
+
 // accountKey is the manifest item of account id.
 func accountKey(id string) string { return "acct/" + id }
 

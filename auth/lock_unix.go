@@ -1,0 +1,44 @@
+//go:build unix
+
+package auth
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"syscall"
+)
+
+// lockFile takes an exclusive flock(2) on path, waiting until it is free or
+// ctx ends. The lock goes with the process: a crash releases it.
+func lockFile(ctx context.Context, path string) (func(), error) {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("cannot open the lock file %s: %v", path, err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- syscall.Flock(int(f.Fd()), syscall.LOCK_EX) }()
+	release := func() {
+		_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+		_ = f.Close()
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			_ = f.Close()
+			return nil, fmt.Errorf("cannot lock %s: %v", path, err)
+		}
+		return release, nil
+	case <-ctx.Done():
+		// The flock call cannot be interrupted: release the lock if it
+		// is granted later.
+		go func() {
+			if <-done == nil {
+				release()
+				return
+			}
+			_ = f.Close()
+		}()
+		return nil, ctx.Err()
+	}
+}

@@ -1,0 +1,168 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"golang.org/x/oauth2"
+
+	"latchkey/auth/provider"
+)
+
+// ErrRefused is returned (wrapped in a *SignInError) when the provider no
+// longer accepts the stored credentials: the refresh token was refused
+// (invalid_grant), or an OAuth 1.0a token answered 401.
+var ErrRefused = errors.New("the provider no longer accepts the stored credentials")
+
+// Refresh renews provider id's token now, whatever its state: the Refresh
+// button. OAuth 2.0 uses the refresh token (RFC 6749 §6); OAuth 1.0a tokens
+// do not expire, so Refresh checks the token with a signed profile request
+// instead, and marks the account needs_signin when it is refused (401).
+// Refreshes of one account never overlap, in this process or another.
+func (s *Service) Refresh(ctx context.Context, id string) (*Account, error) {
+	p, err := s.Provider(id)
+	if err != nil {
+		return nil, err
+	}
+	if p.Protocol == provider.OAuth1 {
+		return s.recheckOAuth1(ctx, p)
+	}
+	return s.refresh(ctx, p, nil)
+}
+
+// refresh renews p's token under the account's lock. With seen set (the
+// account a caller found expiring), the record is read again under the lock
+// and handed out as it is when another caller has refreshed it meanwhile,
+// so one expiry costs one refresh request however many callers meet it.
+// The new token set is saved before it is returned; when the response
+// carries no refresh token the old one is kept (RFC 6749 §6). When the
+// keychain write fails the error is returned and the old record stays.
+func (s *Service) refresh(ctx context.Context, p *provider.Provider, seen *Account) (*Account, error) {
+	unlock, err := s.locks.lock(ctx, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	a, err := s.load(p)
+	if err != nil {
+		return nil, err
+	}
+	if seen != nil && (a.Token.AccessToken != seen.Token.AccessToken || StateOf(a, s.now()).Usable()) {
+		return a, nil // refreshed by someone else while we waited
+	}
+	if a.NeedsSignIn {
+		return nil, &SignInError{ID: p.ID, Name: p.DisplayName(), Err: ErrRefused}
+	}
+	if a.Token.RefreshToken == "" {
+		return nil, &SignInError{ID: p.ID, Name: p.DisplayName(), Err: ErrExpired}
+	}
+	fresh, err := s.redeem(ctx, p, a)
+	var pe *ProviderError
+	if errors.As(err, &pe) && pe.Code == "invalid_grant" {
+		// Another process (without our lock: an older Latchkey) may have
+		// rotated the refresh token: read the store once more.
+		again, lerr := s.load(p)
+		if lerr != nil {
+			return nil, lerr
+		}
+		switch {
+		case StateOf(again, s.now()).Usable():
+			return again, nil
+		case again.Token.RefreshToken != a.Token.RefreshToken && again.Token.RefreshToken != "":
+			fresh, err = s.redeem(ctx, p, again)
+			a = again
+		}
+		if errors.As(err, &pe) && pe.Code == "invalid_grant" {
+			a.NeedsSignIn = true
+			if serr := s.save(a); serr != nil {
+				return nil, serr
+			}
+			return nil, &SignInError{ID: p.ID, Name: p.DisplayName(), Err: ErrRefused}
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := s.save(fresh); err != nil {
+		return nil, err
+	}
+	return fresh, nil
+}
+
+// redeem spends a's refresh token at the token endpoint and returns the
+// account with the new token set (not yet saved).
+func (s *Service) redeem(ctx context.Context, p *provider.Provider, a *Account) (*Account, error) {
+	rp, err := s.resolve(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	obtained := s.now() // before the request, so expiry is never late
+	ctx = context.WithValue(ctx, oauth2.HTTPClient, s.http)
+	src := oauth2Config(rp, "").TokenSource(withEndpoint(ctx, p.DisplayName(), "token"), &oauth2.Token{RefreshToken: a.Token.RefreshToken})
+	tok, err := src.Token()
+	if err != nil {
+		return nil, tokenError(rp, err)
+	}
+	set, err := tokenSet(rp, tok, obtained)
+	if err != nil {
+		return nil, err
+	}
+	if set.RefreshToken == "" {
+		set.RefreshToken = a.Token.RefreshToken
+	}
+	if set.IDToken == "" {
+		set.IDToken = a.Token.IDToken
+	} else if err := s.checkRefreshedIDToken(ctx, rp, set.IDToken, a); err != nil {
+		return nil, err
+	}
+	if _, granted := tok.Extra("scope").(string); !granted {
+		set.Scopes = a.Token.Scopes // RFC 6749 §6: unchanged unless said
+	}
+	fresh := *a
+	fresh.Token, fresh.ObtainedAt, fresh.NeedsSignIn = set, obtained, false
+	return &fresh, nil
+}
+
+// recheckOAuth1 asks the provider, with a signed profile request, whether
+// an OAuth 1.0a token still works. A 401 marks the account needs_signin;
+// a good answer refreshes the stored profile.
+func (s *Service) recheckOAuth1(ctx context.Context, p *provider.Provider) (*Account, error) {
+	unlock, err := s.locks.lock(ctx, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	a, err := s.load(p)
+	if err != nil {
+		return nil, err
+	}
+	if p.UserinfoURL == "" {
+		return a, nil // nothing to ask: the token stays valid
+	}
+	c, err := s.oauth1Config(p)
+	if err != nil {
+		return nil, err
+	}
+	client, err := c.Client(ctx, oauth1AccessToken(a))
+	if err != nil {
+		return nil, oauth1Error(p, err)
+	}
+	prof, err := s.fetchProfile(ctx, p, client, nil)
+	var re *ResponseError
+	if errors.As(err, &re) && re.Status == http.StatusUnauthorized {
+		a.NeedsSignIn = true
+		if serr := s.save(a); serr != nil {
+			return nil, serr
+		}
+		return nil, &SignInError{ID: p.ID, Name: p.DisplayName(), Err: ErrRefused}
+	}
+	if err != nil {
+		return nil, err
+	}
+	a.Profile, a.NeedsSignIn = prof, false
+	if err := s.save(a); err != nil {
+		return nil, err
+	}
+	return a, nil
+}

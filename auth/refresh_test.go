@@ -1,0 +1,467 @@
+package auth
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"latchkey/auth/authtest"
+	"latchkey/auth/keychain"
+	"latchkey/auth/provider"
+)
+
+// fakeClock is a clock tests move by hand.
+type fakeClock struct{ offset atomic.Int64 }
+
+func (c *fakeClock) now() time.Time          { return time.Now().Add(time.Duration(c.offset.Load())) }
+func (c *fakeClock) advance(d time.Duration) { c.offset.Add(int64(d)) }
+
+// refreshSetup signs in to a fosite provider (1 h access tokens, rotating
+// refresh tokens, RFC 7009 revocation) with a fake clock.
+func refreshSetup(t *testing.T) (*Service, *authtest.OAuth2, *fakeClock, *Account) {
+	t.Helper()
+	idp := authtest.NewOAuth2(t)
+	br := authtest.NewBrowser()
+	svc, _ := testService(t, oauth2TOML(idp, authtest.PublicClientID, "none", fmt.Sprintf("revoke_url = %q\n", idp.RevokeURL())), br)
+	clock := &fakeClock{}
+	svc.now = clock.now
+	a, err := svc.Login(context.Background(), "idp", LoginOptions{})
+	if err != nil {
+		t.Fatalf("Login: %v", err)
+	}
+	br.Next(t)
+	if a.Token.RefreshToken == "" {
+		t.Fatal("the provider issued no refresh token")
+	}
+	return svc, idp, clock, a
+}
+
+// refreshRequests counts the refresh_token grants the provider received.
+func refreshRequests(idp *authtest.OAuth2) int {
+	n := 0
+	for _, r := range idp.Requests() {
+		if r.Path == "/token" && len(r.Form["grant_type"]) > 0 && r.Form["grant_type"][0] == "refresh_token" {
+			n++
+		}
+	}
+	return n
+}
+
+// postRefresh spends refreshToken at the provider directly, as another
+// client would, and returns the OAuth error code ("" on success).
+func postRefresh(t *testing.T, idp *authtest.OAuth2, refreshToken string) string {
+	t.Helper()
+	resp, err := http.PostForm(idp.TokenURL(), url.Values{"grant_type": {"refresh_token"}, "refresh_token": {refreshToken}, "client_id": {authtest.PublicClientID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode == http.StatusOK {
+		return ""
+	}
+	if strings.Contains(string(body), "invalid_grant") {
+		return "invalid_grant"
+	}
+	return string(body)
+}
+
+func TestStateOfExpiringRule(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	acct := func(lifetime time.Duration, refresh string) *Account {
+		return &Account{ObtainedAt: t0, Token: TokenSet{Expiry: t0.Add(lifetime), RefreshToken: refresh}}
+	}
+	for _, tc := range []struct {
+		name string
+		a    *Account
+		at   time.Duration // after t0
+		want State
+	}{
+		{"none", nil, 0, StateNone},
+		{"no expiry", &Account{}, 0, StateValid},
+		{"5 min token when issued", acct(5*time.Minute, ""), 0, StateValid},
+		{"5 min token, 76 s left", acct(5*time.Minute, ""), 224 * time.Second, StateValid},
+		{"5 min token, 74 s left", acct(5*time.Minute, ""), 226 * time.Second, StateExpiring},
+		{"1 h token, 6 min left", acct(time.Hour, ""), 54 * time.Minute, StateValid},
+		{"1 h token, 4 min left", acct(time.Hour, ""), 56 * time.Minute, StateExpiring},
+		{"1 h token, 4 min left, refresh held", acct(time.Hour, "rt"), 56 * time.Minute, StateRefreshable},
+		{"expired", acct(time.Hour, ""), time.Hour, StateExpired},
+		{"expired, refresh held", acct(time.Hour, "rt"), 2 * time.Hour, StateRefreshable},
+		{"refused", &Account{NeedsSignIn: true, Token: TokenSet{RefreshToken: "rt"}}, 0, StateNeedsSignIn},
+	} {
+		if got := StateOf(tc.a, t0.Add(tc.at)); got != tc.want {
+			t.Errorf("%s: got %s, want %s", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestTokenRefreshesWithRotation(t *testing.T) {
+	svc, idp, clock, first := refreshSetup(t)
+
+	// Still valid: no refresh.
+	a, err := svc.Token(context.Background(), "idp")
+	if err != nil || a.Token.AccessToken != first.Token.AccessToken || refreshRequests(idp) != 0 {
+		t.Fatalf("valid token: %v, refreshed %d times", err, refreshRequests(idp))
+	}
+
+	clock.advance(57 * time.Minute) // 3 min left of 1 h: expiring, refresh token held
+	if st, _ := svc.Statuses(); st[0].State != StateRefreshable {
+		t.Fatalf("state %s, want refreshable", st[0].State)
+	}
+	a, err = svc.Token(context.Background(), "idp")
+	if err != nil {
+		t.Fatalf("Token: %v", err)
+	}
+	if a.Token.AccessToken == first.Token.AccessToken || a.Token.RefreshToken == first.Token.RefreshToken {
+		t.Fatal("Token handed out the old token set")
+	}
+	if refreshRequests(idp) != 1 {
+		t.Fatalf("%d refresh requests, want 1", refreshRequests(idp))
+	}
+	if got := a.Token.Expiry.Sub(clock.now()); got < 59*time.Minute || got > time.Hour {
+		t.Errorf("new expiry in %v, want about 1 h from the refresh", got)
+	}
+	stored, err := svc.Account("idp")
+	if err != nil || stored.Token.RefreshToken != a.Token.RefreshToken || stored.Token.AccessToken != a.Token.AccessToken {
+		t.Fatalf("the keychain does not hold the new token set: %v", err)
+	}
+	if stored.Profile.Email != "ada@example.com" {
+		t.Errorf("refresh lost the profile: %+v", stored.Profile)
+	}
+	// The next caller is handed the fresh token, not another refresh.
+	if b, err := svc.Token(context.Background(), "idp"); err != nil || b.Token.AccessToken != a.Token.AccessToken || refreshRequests(idp) != 1 {
+		t.Fatalf("second Token: %v, %d refreshes", err, refreshRequests(idp))
+	}
+	// The provider rotated: the old refresh token is dead.
+	if code := postRefresh(t, idp, first.Token.RefreshToken); code != "invalid_grant" {
+		t.Fatalf("the old refresh token still works at the provider: %q", code)
+	}
+}
+
+func TestConcurrentTokenCallsRefreshOnce(t *testing.T) {
+	svc, idp, clock, _ := refreshSetup(t)
+	clock.advance(2 * time.Hour)
+	const callers = 8
+	var wg sync.WaitGroup
+	tokens := make([]string, callers)
+	errs := make([]error, callers)
+	start := make(chan struct{})
+	for i := range callers {
+		wg.Go(func() {
+			<-start
+			a, err := svc.Token(context.Background(), "idp")
+			if err == nil {
+				tokens[i] = a.Token.AccessToken
+			}
+			errs[i] = err
+		})
+	}
+	close(start)
+	wg.Wait()
+	for i := range callers {
+		if errs[i] != nil || tokens[i] != tokens[0] {
+			t.Fatalf("caller %d: %v (token same as caller 0: %v)", i, errs[i], tokens[i] == tokens[0])
+		}
+	}
+	if n := refreshRequests(idp); n != 1 {
+		t.Fatalf("%d refresh requests for %d concurrent callers, want 1", n, callers)
+	}
+}
+
+func TestRefreshKeepsOldRefreshTokenWhenNoneReturned(t *testing.T) {
+	svc, idp, clock, first := refreshSetup(t)
+	idp.OverrideToken(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"access_token":"new-access","token_type":"bearer","expires_in":600}`)
+	})
+	clock.advance(2 * time.Hour)
+	a, err := svc.Token(context.Background(), "idp")
+	if err != nil || a.Token.AccessToken != "new-access" || a.Token.RefreshToken != first.Token.RefreshToken {
+		t.Fatalf("Token: %v; refresh token kept: %v", err, a != nil && a.Token.RefreshToken == first.Token.RefreshToken)
+	}
+	if len(a.Token.Scopes) != 2 {
+		t.Errorf("scopes lost: %v", a.Token.Scopes)
+	}
+}
+
+// failingSaves fails every Save, like a keychain that locks mid-way.
+type failingSaves struct{ Store }
+
+func (failingSaves) Save(string, []byte) error {
+	return &keychain.Error{Kind: keychain.Locked, Op: "set", Err: errors.New("failed to unlock correct collection")}
+}
+
+func TestRefreshSaveFailureKeepsOldRecord(t *testing.T) {
+	svc, _, clock, first := refreshSetup(t)
+	real := svc.store
+	svc.store = failingSaves{real}
+	clock.advance(2 * time.Hour)
+	_, err := svc.Token(context.Background(), "idp")
+	var ke *keychain.Error
+	if !errors.As(err, &ke) || ke.Kind != keychain.Locked {
+		t.Fatalf("got %v, want the keychain error", err)
+	}
+	svc.store = real
+	old, err := svc.Account("idp")
+	if err != nil || old.Token.AccessToken != first.Token.AccessToken || old.Token.RefreshToken != first.Token.RefreshToken {
+		t.Fatalf("the previous record is not readable as it was: %v", err)
+	}
+}
+
+func TestRefreshRefusedNeedsSignIn(t *testing.T) {
+	svc, idp, clock, first := refreshSetup(t)
+	// Another client spends (rotates) our refresh token: ours is now refused.
+	if code := postRefresh(t, idp, first.Token.RefreshToken); code != "" {
+		t.Fatalf("rotating behind our back: %s", code)
+	}
+	clock.advance(2 * time.Hour)
+	_, err := svc.Token(context.Background(), "idp")
+	if !errors.Is(err, ErrRefused) || !strings.Contains(Describe(err), "latchkey login idp") {
+		t.Fatalf("got %v, want ErrRefused telling to sign in again", err)
+	}
+	sts, _ := svc.Statuses()
+	if sts[0].State != StateNeedsSignIn {
+		t.Fatalf("state %s, want needs_signin", sts[0].State)
+	}
+	// needs_signin is remembered: no more refresh attempts.
+	before := refreshRequests(idp)
+	if _, err := svc.Token(context.Background(), "idp"); !errors.Is(err, ErrRefused) || refreshRequests(idp) != before {
+		t.Fatalf("second Token: %v, refreshes %d → %d", err, before, refreshRequests(idp))
+	}
+	// A new sign-in clears it.
+	if _, err := svc.Login(context.Background(), "idp", LoginOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if sts, _ := svc.Statuses(); sts[0].State != StateRefreshable && sts[0].State != StateValid {
+		t.Fatalf("after signing in again: %s", sts[0].State)
+	}
+}
+
+func TestRefreshRereadsStoreOnInvalidGrant(t *testing.T) {
+	svc, idp, clock, first := refreshSetup(t)
+	// Another process rotated the token and stored the result (without our
+	// lock): simulate by refreshing at the provider and saving by hand.
+	clock.advance(2 * time.Hour)
+	resp, err := http.PostForm(idp.TokenURL(), url.Values{"grant_type": {"refresh_token"}, "refresh_token": {first.Token.RefreshToken}, "client_id": {authtest.PublicClientID}})
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("rotating: %v %v", err, resp)
+	}
+	resp.Body.Close()
+	// The store still holds the spent token, but with a refresh token that
+	// another process will write while we are in flight: replay that by
+	// making the first redeem see invalid_grant and the re-read see a
+	// usable token.
+	rotated := *first
+	rotated.Token.AccessToken = "rotated-elsewhere"
+	rotated.Token.Expiry = clock.now().Add(time.Hour)
+	rotated.ObtainedAt = clock.now()
+	svc.store = &swapOnFirstLoad{Store: svc.store, svc: svc, after: &rotated}
+	a, err := svc.Token(context.Background(), "idp")
+	if err != nil || a.Token.AccessToken != "rotated-elsewhere" {
+		t.Fatalf("Token = %v, %v; want the record another process stored", a, err)
+	}
+}
+
+// swapOnFirstLoad stores `after` right after the refresh's first read
+// under the lock, as another process would while our request is in flight.
+type swapOnFirstLoad struct {
+	Store
+	svc   *Service
+	after *Account
+	loads atomic.Int32
+}
+
+func (s *swapOnFirstLoad) Load(id string) ([]byte, error) {
+	data, err := s.Store.Load(id)
+	if s.loads.Add(1) == 2 { // 1: Token's read, 2: refresh's read under the lock
+		rec, _ := encodeAccount(s.after)
+		if serr := s.Store.Save(id, rec); serr != nil {
+			return nil, serr
+		}
+	}
+	return data, err
+}
+
+func TestOAuth1RecheckMarksNeedsSignIn(t *testing.T) {
+	svc, idp, br := oauth1Setup(t, "HMAC-SHA1", "loopback", authtest.OAuth1Options{})
+	if _, err := svc.Login(context.Background(), "idp", LoginOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	br.Next(t)
+	if a, err := svc.Refresh(context.Background(), "idp"); err != nil || a.Profile.Name != "Ada Lovelace" {
+		t.Fatalf("recheck of a good token: %v", err)
+	}
+	idp.RevokeAccessTokens()
+	_, err := svc.Refresh(context.Background(), "idp")
+	if !errors.Is(err, ErrRefused) {
+		t.Fatalf("got %v, want ErrRefused", err)
+	}
+	if sts, _ := svc.Statuses(); sts[0].State != StateNeedsSignIn {
+		t.Fatalf("state %s, want needs_signin", sts[0].State)
+	}
+}
+
+func TestLogoutRevokes(t *testing.T) {
+	svc, idp, _, first := refreshSetup(t)
+	had, err := svc.Logout(context.Background(), "idp")
+	if err != nil || !had {
+		t.Fatalf("Logout = %v, %v", had, err)
+	}
+	var rev *authtest.Request
+	for _, r := range idp.Requests() {
+		if r.Path == "/revoke" {
+			rev = &r
+		}
+	}
+	if rev == nil || rev.Method != http.MethodPost || rev.Form["token_type_hint"][0] != "refresh_token" ||
+		rev.Form["token"][0] != first.Token.RefreshToken || rev.Form["client_id"][0] != authtest.PublicClientID {
+		t.Fatalf("revocation request = %+v", rev)
+	}
+	if code := postRefresh(t, idp, first.Token.RefreshToken); code != "invalid_grant" {
+		t.Fatalf("the refresh token still works after logout: %q", code)
+	}
+	if _, err := svc.Account("idp"); !errors.Is(err, ErrNotSignedIn) {
+		t.Fatalf("account still stored: %v", err)
+	}
+}
+
+func TestLogoutDeletesEvenWhenRevocationFails(t *testing.T) {
+	svc, idp, _, _ := refreshSetup(t)
+	idp.OverrideRevoke(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusInternalServerError)
+		fmt.Fprint(w, `{"error":"server_error"}`)
+	})
+	had, err := svc.Logout(context.Background(), "idp")
+	var re *RevokeError
+	if !had || !errors.As(err, &re) || !strings.Contains(err.Error(), "did not revoke the token") || !strings.Contains(err.Error(), "HTTP 500") {
+		t.Fatalf("Logout = %v, %v; want a RevokeError naming the failure", had, err)
+	}
+	if _, err := svc.Account("idp"); !errors.Is(err, ErrNotSignedIn) {
+		t.Fatalf("the account was not deleted: %v", err)
+	}
+}
+
+// TestTwoProcessesRefreshOnce runs two processes (this test binary, in
+// the role of `latchkey token`) that meet the same expired token at the
+// same moment: the lock file lets exactly one of them spend the refresh
+// token.
+func TestTwoProcessesRefreshOnce(t *testing.T) {
+	svc, idp, _, first := refreshSetup(t)
+	// Expire the stored token for everyone (the children use the real clock).
+	expired := *first
+	expired.Token.Expiry = time.Now().Add(-time.Minute)
+	expired.ObtainedAt = time.Now().Add(-61 * time.Minute)
+	if err := svc.save(&expired); err != nil {
+		t.Fatal(err)
+	}
+	service := svc.store.(*keychain.Store)
+	lockDir := t.TempDir()
+	type child struct {
+		cmd   *exec.Cmd
+		in    io.WriteCloser
+		lines *bufio.Scanner
+	}
+	var children []child
+	for range 2 {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestRefreshChildProcess$")
+		cmd.Env = append(os.Environ(),
+			"LATCHKEY_REFRESH_CHILD=1",
+			"LATCHKEY_CHILD_KEYRING="+service.Service(),
+			"LATCHKEY_CHILD_LOCKDIR="+lockDir,
+			"LATCHKEY_CHILD_IDP="+idp.URL,
+		)
+		in, _ := cmd.StdinPipe()
+		out, _ := cmd.StdoutPipe()
+		cmd.Stderr = os.Stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+		children = append(children, child{cmd, in, bufio.NewScanner(out)})
+	}
+	readLine := func(c child) string {
+		ch := make(chan string, 1)
+		go func() {
+			if c.lines.Scan() {
+				ch <- c.lines.Text()
+			} else {
+				ch <- "EOF"
+			}
+		}()
+		select {
+		case l := <-ch:
+			return l
+		case <-time.After(30 * time.Second):
+			t.Fatal("a child process did not answer within 30s")
+			return ""
+		}
+	}
+	for _, c := range children {
+		if l := readLine(c); l != "ready" {
+			t.Fatalf("child said %q", l)
+		}
+	}
+	for _, c := range children { // both go at once
+		_ = c.in.Close()
+	}
+	var tokens []string
+	for _, c := range children {
+		l := readLine(c)
+		if !strings.HasPrefix(l, "token ") {
+			t.Fatalf("child said %q", l)
+		}
+		tokens = append(tokens, strings.TrimPrefix(l, "token "))
+	}
+	if tokens[0] != tokens[1] || tokens[0] == first.Token.AccessToken {
+		t.Fatalf("children got different or old tokens")
+	}
+	if n := refreshRequests(idp); n != 1 {
+		t.Fatalf("%d refresh requests from two processes, want 1", n)
+	}
+}
+
+// TestRefreshChildProcess is the child of TestTwoProcessesRefreshOnce; it
+// does nothing in a normal run.
+func TestRefreshChildProcess(t *testing.T) {
+	if os.Getenv("LATCHKEY_REFRESH_CHILD") != "1" {
+		t.Skip("helper process for TestTwoProcessesRefreshOnce; runs only as its child")
+	}
+	base := os.Getenv("LATCHKEY_CHILD_IDP")
+	ps, probs := provider.Parse("child.toml", []byte(fmt.Sprintf(`
+[[provider]]
+id = "idp"
+name = "Test IdP"
+protocol = "oauth2"
+client_id = %q
+authorize_url = "%s/authorize"
+access_token_url = "%s/token"
+`, authtest.PublicClientID, base, base)))
+	if len(probs) > 0 {
+		t.Fatal(probs)
+	}
+	svc := New(Options{
+		Config:  &provider.Config{Path: "child.toml", Providers: ps},
+		Store:   keychain.New(keychain.System(keychain.DefaultTimeout), os.Getenv("LATCHKEY_CHILD_KEYRING")),
+		LockDir: os.Getenv("LATCHKEY_CHILD_LOCKDIR"),
+	})
+	fmt.Println("ready")
+	_, _ = io.Copy(io.Discard, os.Stdin) // wait for "go": stdin closed
+	a, err := svc.Token(context.Background(), "idp")
+	if err != nil {
+		fmt.Println("error", err)
+		return
+	}
+	fmt.Println("token", a.Token.AccessToken)
+}

@@ -1,0 +1,112 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"latchkey/auth/provider"
+)
+
+// RevokeError says the account was deleted from the keychain but the
+// provider did not confirm the revocation: the token may stay valid there
+// until it expires. Logout returns it as a warning, after the deletion.
+type RevokeError struct {
+	Provider string
+	Err      error
+}
+
+func (e *RevokeError) Error() string {
+	return fmt.Sprintf("signed out of %s on this computer, but %s did not revoke the token (%v); it stays valid there until it expires", e.Provider, e.Provider, e.Err)
+}
+
+func (e *RevokeError) Unwrap() error { return e.Err }
+
+// revoke asks p's revocation endpoint (RFC 7009) to revoke a's refresh
+// token (or its access token when there is none) with the same client
+// authentication as the token endpoint; a public client sends client_id in
+// the body (§2.1). It returns nil when the provider has no revocation
+// endpoint.
+func (s *Service) revoke(ctx context.Context, p *provider.Provider, a *Account) error {
+	if p.Protocol == provider.OAuth1 {
+		return nil // OAuth 1.0a has no standard revocation
+	}
+	rp, err := s.resolve(ctx, p)
+	if err != nil {
+		return err
+	}
+	if rp.RevokeURL == "" {
+		return nil
+	}
+	token, hint := a.Token.RefreshToken, "refresh_token"
+	if token == "" {
+		token, hint = a.Token.AccessToken, "access_token"
+	}
+	form := url.Values{"token": {token}, "token_type_hint": {hint}}
+	switch rp.TokenEndpointAuth {
+	case provider.AuthPost:
+		form.Set("client_id", rp.ClientID)
+		form.Set("client_secret", rp.ClientSecret)
+	case provider.AuthNone:
+		form.Set("client_id", rp.ClientID)
+	}
+	ctx = withEndpoint(ctx, p.DisplayName(), "revocation")
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, rp.RevokeURL, strings.NewReader(form.Encode()))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if rp.TokenEndpointAuth == provider.AuthBasic {
+		// RFC 6749 §2.3.1: form-encode, then Basic.
+		req.SetBasicAuth(url.QueryEscape(rp.ClientID), url.QueryEscape(rp.ClientSecret))
+	}
+	resp, err := s.http.Do(req)
+	if err != nil {
+		return unwrapURLError(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return &ResponseError{Provider: p.DisplayName(), Endpoint: "revocation", URL: endpointURL(rp.RevokeURL), Status: resp.StatusCode, Problem: "refused the revocation"}
+	}
+	return nil
+}
+
+// Logout signs out of provider id: it asks the provider to revoke the
+// token (RFC 7009, where the provider has a revocation endpoint), then
+// deletes the account from the keychain whatever the provider answered. It
+// reports whether an account was stored. When only the revocation failed,
+// the deletion has happened and the error is a *RevokeError.
+func (s *Service) Logout(ctx context.Context, id string) (bool, error) {
+	if err := ctx.Err(); err != nil {
+		return false, err
+	}
+	p, err := s.Provider(id)
+	if err != nil {
+		return false, err
+	}
+	a, err := s.load(p)
+	var sie *SignInError
+	if errors.As(err, &sie) {
+		// Nothing readable is stored; still clear any leftovers.
+		return false, s.store.Delete(p.ID)
+	}
+	if err != nil {
+		// A damaged record: nothing to revoke with, delete it. (A locked
+		// keychain fails the deletion too, and that error is returned.)
+		if derr := s.store.Delete(p.ID); derr != nil {
+			return false, derr
+		}
+		return true, nil
+	}
+	revokeErr := s.revoke(ctx, p, a)
+	if err := s.store.Delete(p.ID); err != nil {
+		return true, err
+	}
+	if revokeErr != nil {
+		return true, &RevokeError{Provider: p.DisplayName(), Err: revokeErr}
+	}
+	return true, nil
+}

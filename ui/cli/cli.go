@@ -39,11 +39,12 @@ const usage = `Usage: latchkey [--config PATH] [COMMAND]
 Without a command, opens the Latchkey window.
 
 Commands:
-  providers                    list configured providers and config problems
-  login ID [--no-browser]      sign in to provider ID
-  status [--json]              who is signed in where, and each token's state
-  token ID [--json]            print a valid access token for provider ID
-  logout ID                    sign out of provider ID (delete it from the keychain)
+  providers                           list configured providers and config problems
+  login ID [--no-browser] [--device]  sign in to provider ID; --device: with a code
+                                      you enter in a browser on any device
+  status [--json]                     who is signed in where, and each token's state
+  token ID [--json]                   print a valid access token for provider ID
+  logout ID                           sign out of provider ID (delete it from the keychain)
 
 The config file is --config PATH, else $LATCHKEY_CONFIG, else
 ~/.config/latchkey/providers.toml. BROWSER names the command that opens URLs.
@@ -68,12 +69,14 @@ type runner struct {
 	configPath string
 	json       bool
 	noBrowser  bool
+	device     bool
 }
 
 var commands = []command{
 	{name: "providers", run: (*runner).providers},
 	{name: "login", args: "ID", nargs: 1, run: (*runner).login, flags: func(fs *flag.FlagSet, c *runner) {
 		fs.BoolVar(&c.noBrowser, "no-browser", false, "do not open a browser; print the URL only")
+		fs.BoolVar(&c.device, "device", false, "sign in with a code entered in a browser on any device (RFC 8628)")
 	}},
 	{name: "status", run: (*runner).status, flags: jsonFlag},
 	{name: "token", args: "ID", nargs: 1, run: (*runner).token, flags: jsonFlag},

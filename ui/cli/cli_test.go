@@ -358,3 +358,126 @@ func TestLoginOOBEmptyStdin(t *testing.T) {
 		t.Fatalf("a failed oob sign-in stored something: %s", out)
 	}
 }
+
+func deviceTOML(srv *authtest.Device) string {
+	return fmt.Sprintf(`
+[[provider]]
+id = "dev"
+name = "Device IdP"
+protocol = "oauth2"
+client_id = %q
+authorize_url = "%s/authorize"
+access_token_url = %q
+userinfo_url = %q
+device_authorization_url = %q
+`, authtest.PublicClientID, srv.URL, srv.TokenURL(), srv.UserinfoURL(), srv.DeviceAuthorizationURL())
+}
+
+func TestLoginDevice(t *testing.T) {
+	for _, noBrowser := range []bool{false, true} {
+		t.Run(fmt.Sprintf("no-browser=%v", noBrowser), func(t *testing.T) {
+			// The person approves before the first poll, so no pause.
+			srv := authtest.NewDevice(t, authtest.DeviceOptions{CompleteURI: true})
+			br := authtest.NewBrowser()
+			h := newHarness(t, deviceTOML(srv), br)
+			args := []string{"login", "dev", "--device"}
+			if noBrowser {
+				args = append(args, "--no-browser")
+			}
+			code, out, errs := h.run("", args...)
+			if code != 0 || out != "Signed in to Device IdP as Ada Lovelace\n" {
+				t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errs)
+			}
+			codes := srv.UserCodes()
+			if len(codes) != 1 {
+				t.Fatalf("the provider issued %d codes", len(codes))
+			}
+			want := fmt.Sprintf("To sign in to Device IdP, open %s and enter the code: %s\n", srv.VerificationURI(), codes[0])
+			if !strings.HasPrefix(errs, want) || !strings.Contains(errs, "Ctrl-C cancels") {
+				t.Errorf("stderr %q, want it to start with %q", errs, want)
+			}
+			if noBrowser {
+				if n := br.Opens(); n != 0 {
+					t.Errorf("--no-browser opened the browser %d time(s)", n)
+				}
+			} else if p := br.Next(t); !strings.HasPrefix(p.Opened, srv.VerificationURI()+"?user_code=") || p.Status != http.StatusOK {
+				t.Errorf("browser opened %q (%d), want the verification page with the code", p.Opened, p.Status)
+			}
+			code, out, _ = h.run("", "status", "--json")
+			if code != 0 || !strings.Contains(out, `"signed_in": true`) || !strings.Contains(out, `"email": "ada@example.com"`) {
+				t.Errorf("status after login --device: exit %d\n%s", code, out)
+			}
+		})
+	}
+}
+
+func TestLoginDeviceDenied(t *testing.T) {
+	srv := authtest.NewDevice(t, authtest.DeviceOptions{Decision: authtest.DeviceDeny})
+	h := newHarness(t, deviceTOML(srv), authtest.NewBrowser())
+	code, out, errs := h.run("", "login", "dev", "--device", "--no-browser")
+	if code != ExitError || out != "" || !strings.Contains(errs, "\nlatchkey: Device IdP: you declined the sign-in") || !strings.Contains(errs, "nothing was stored") {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+	code, out, _ = h.run("", "status", "--json")
+	if code != 0 || !strings.Contains(out, `"signed_in": false`) {
+		t.Fatalf("a declined device sign-in stored something: %s", out)
+	}
+}
+
+func TestLoginDeviceCtrlC(t *testing.T) {
+	// Never approved; cancelled (Ctrl-C in main) once the first poll has
+	// arrived, so during its answer or the real 5 s pause after it: exit
+	// 130, silently, and no further poll. (auth's tests prove that the
+	// pause itself ends on cancel.)
+	srv := authtest.NewDevice(t, authtest.DeviceOptions{Pending: 1000})
+	h := newHarness(t, deviceTOML(srv), authtest.NewBrowser())
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out, errb bytes.Buffer
+	done := make(chan int, 1)
+	go func() {
+		done <- Run(ctx, []string{"login", "dev", "--device", "--no-browser"}, Deps{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Service: h.service})
+	}()
+	srv.WaitPolls(t, 1)
+	cancel()
+	select {
+	case code := <-done:
+		if code != ExitCancelled || out.String() != "" || strings.Contains(errb.String(), "latchkey:") {
+			t.Fatalf("exit %d, stdout %q, stderr %q; want 130 and no error message", code, out.String(), errb.String())
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("login --device did not stop on cancel")
+	}
+	if n := len(srv.Polls()); n != 1 {
+		t.Errorf("%d polls, want 1: polling went on after the cancel", n)
+	}
+}
+
+func TestLoginDeviceUnsupported(t *testing.T) {
+	idp := authtest.NewOAuth2(t)
+	h := newHarness(t, idpTOML(idp), authtest.NewBrowser())
+	code, out, errs := h.run("", "login", "idp", "--device")
+	if code != ExitError || out != "" || !strings.Contains(errs, "latchkey: Test IdP does not offer device sign-in") || !strings.Contains(errs, "device_authorization_url") {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+}
+
+func TestLogoutWarnsWhenRevocationFails(t *testing.T) {
+	idp := authtest.NewOAuth2(t)
+	h := newHarness(t, idpTOML(idp)+fmt.Sprintf("revoke_url = %q\n", idp.RevokeURL()), authtest.NewBrowser())
+	if code, _, errs := h.run("", "login", "idp"); code != 0 {
+		t.Fatalf("login: %s", errs)
+	}
+	idp.OverrideRevoke(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprint(w, `{"error":"temporarily_unavailable"}`)
+	})
+	code, out, errs := h.run("", "logout", "idp")
+	if code != 0 || out != "Signed out of Test IdP\n" || !strings.Contains(errs, "warning: signed out of Test IdP on this computer, but Test IdP did not revoke the token") {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+	if code, out, _ := h.run("", "status", "--json"); code != 0 || !strings.Contains(out, `"signed_in": false`) {
+		t.Fatalf("still signed in after logout: %s", out)
+	}
+}

@@ -47,7 +47,8 @@ func (c *runner) providers(_ context.Context, _ []string) error {
 }
 
 // login signs in, printing the URL (and browser trouble) on stderr and
-// "Signed in to NAME as USER" on stdout.
+// "Signed in to NAME as USER" on stdout. With --device it signs in with a
+// code instead (loginDevice).
 func (c *runner) login(ctx context.Context, args []string) error {
 	svc, err := c.service()
 	if err != nil {
@@ -56,6 +57,9 @@ func (c *runner) login(ctx context.Context, args []string) error {
 	p, err := svc.Provider(args[0])
 	if err != nil {
 		return err
+	}
+	if c.device {
+		return c.loginDevice(ctx, svc, p)
 	}
 	opts := auth.LoginOptions{
 		NoBrowser: c.noBrowser,
@@ -80,6 +84,36 @@ func (c *runner) login(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintf(c.Stdout, "Signed in to %s as %s\n", p.DisplayName(), a.Profile.Display())
 	return nil
+}
+
+// loginDevice signs in with the device authorization grant (RFC 8628):
+// "To sign in to NAME, open URL and enter the code: CODE" on stderr, the
+// browser opened on the page unless --no-browser, then the usual line on
+// stdout. Ctrl-C cancels the polling (exit 130).
+func (c *runner) loginDevice(ctx context.Context, svc *auth.Service, p *provider.Provider) error {
+	a, err := svc.LoginDevice(ctx, p.ID, auth.DeviceOptions{
+		NoBrowser: c.noBrowser,
+		Code: func(dc auth.DeviceCode) {
+			fmt.Fprintf(c.Stderr, "To sign in to %s, open %s and enter the code: %s\n\n", dc.Provider, dc.VerificationURI, dc.UserCode)
+			fmt.Fprintf(c.Stderr, "Waiting for you to finish (the code works for %s; Ctrl-C cancels)…\n", roughly(time.Until(dc.Expiry)))
+		},
+		BrowserFailed: func(err error) {
+			fmt.Fprintf(c.Stderr, "%v\n", err)
+		},
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.Stdout, "Signed in to %s as %s\n", p.DisplayName(), a.Profile.Display())
+	return nil
+}
+
+// roughly says d in whole minutes, or seconds under two minutes.
+func roughly(d time.Duration) string {
+	if d >= 2*time.Minute {
+		return fmt.Sprintf("%d minutes", int(d.Round(time.Minute)/time.Minute))
+	}
+	return fmt.Sprintf("%d seconds", max(int(d.Round(time.Second)/time.Second), 0))
 }
 
 // stdinPrompter reads an OAuth 1.0a verifier from stdin (one line).
@@ -236,7 +270,10 @@ func (c *runner) token(ctx context.Context, args []string) error {
 	})
 }
 
-// logout deletes the account from the keychain.
+// logout revokes the token where the provider supports it, then deletes
+// the account from the keychain. A revocation the provider did not confirm
+// is a warning on stderr: the sign-out here happened, and running logout
+// again cannot fix it.
 func (c *runner) logout(ctx context.Context, args []string) error {
 	svc, err := c.service()
 	if err != nil {
@@ -247,7 +284,10 @@ func (c *runner) logout(ctx context.Context, args []string) error {
 		return err
 	}
 	had, err := svc.Logout(ctx, p.ID)
-	if err != nil {
+	var re *auth.RevokeError
+	if errors.As(err, &re) {
+		fmt.Fprintf(c.Stderr, "latchkey: warning: %s\n", auth.Describe(re))
+	} else if err != nil {
 		return err
 	}
 	if had {

@@ -47,6 +47,8 @@ func (s *Service) Login(ctx context.Context, id string, opts LoginOptions) (*Acc
 	switch p.Protocol {
 	case provider.OAuth2:
 		a, err = s.loginOAuth2(ctx, p, opts)
+	case provider.OIDC:
+		a, err = s.loginOIDC(ctx, p, opts)
 	case provider.OAuth1:
 		a, err = s.loginOAuth1(ctx, p, opts)
 	default:

@@ -44,12 +44,19 @@ func oauth2Config(p *provider.Provider, redirectURI string) *oauth2.Config {
 // (≥128 bits, single use) and PKCE S256 (RFC 7636) on every request, over a
 // loopback redirect (RFC 8252).
 func (s *Service) loginOAuth2(ctx context.Context, p *provider.Provider, opts LoginOptions) (*Account, error) {
+	return s.authorizationCode(ctx, p, opts, nil)
+}
+
+// authorizationCode is the code flow of loginOAuth2; with o (OpenID
+// Connect, p resolved) it also sends o's nonce, checks the authorization
+// response's iss (RFC 9207) and has the id_token verified.
+func (s *Service) authorizationCode(ctx context.Context, p *provider.Provider, opts LoginOptions, o *oidcRequest) (*Account, error) {
 	state := randomToken(32)
 	verifier := oauth2.GenerateVerifier()
 	srv, err := loopback.Start(loopback.Config{
 		RedirectURI: p.RedirectURI,
 		Timeout:     s.loginTimeout,
-		Check:       func(q url.Values) error { return checkCallback(p, state, q) },
+		Check:       func(q url.Values) error { return checkCallback(p, state, o, q) },
 	})
 	if err != nil {
 		return nil, err
@@ -60,6 +67,11 @@ func (s *Service) loginOAuth2(ctx context.Context, p *provider.Provider, opts Lo
 	authOpts := []oauth2.AuthCodeOption{oauth2.S256ChallengeOption(verifier)}
 	for k, v := range p.AuthorizeParams {
 		authOpts = append(authOpts, oauth2.SetAuthURLParam(k, v))
+	}
+	nonce := ""
+	if o != nil {
+		nonce = o.nonce
+		authOpts = append(authOpts, oauth2.SetAuthURLParam("nonce", nonce))
 	}
 	s.openBrowser(conf.AuthCodeURL(state, authOpts...), opts)
 
@@ -73,19 +85,27 @@ func (s *Service) loginOAuth2(ctx context.Context, p *provider.Provider, opts Lo
 	if err != nil {
 		return nil, tokenError(p, err)
 	}
-	return s.accountFromToken(ctx, p, tok, obtained, "")
+	return s.accountFromToken(ctx, p, tok, obtained, nonce)
 }
 
 // accountFromToken builds the account a token response signs in: the token
 // set (expiry counted from obtained, a time taken before the request), then
-// the profile from userinfo_url. nonce is the sign-in's OpenID Connect
-// nonce ("" when there is none to check). Every OAuth 2.0 grant ends here.
+// the profile from userinfo_url. For OpenID Connect the id_token is
+// required and verified first (completeOIDC), with nonce when it is not ""
+// (a grant without one, like the device grant, passes ""), and the profile
+// merges its claims with userinfo. Every OAuth 2.0 grant ends here.
 func (s *Service) accountFromToken(ctx context.Context, p *provider.Provider, tok *oauth2.Token, obtained time.Time, nonce string) (*Account, error) {
 	set, err := tokenSet(p, tok, obtained)
 	if err != nil {
 		return nil, err
 	}
 	a := &Account{ProviderID: p.ID, Protocol: p.Protocol, Token: set, ObtainedAt: obtained}
+	if p.Protocol == provider.OIDC {
+		if err := s.completeOIDC(ctx, p, tok, nonce, a); err != nil {
+			return nil, err
+		}
+		return a, nil
+	}
 	if p.UserinfoURL != "" {
 		h := http.Header{"Authorization": {"Bearer " + tok.AccessToken}}
 		if a.Profile, err = s.fetchProfile(ctx, p, s.http, h); err != nil {
@@ -123,11 +143,18 @@ func tokenSet(p *provider.Provider, tok *oauth2.Token, obtained time.Time) (Toke
 }
 
 // checkCallback judges the authorization response (RFC 6749 §4.1.2): the
-// state must match first, so a forged request learns nothing; then an error
-// response becomes a *ProviderError; then a code is required.
-func checkCallback(p *provider.Provider, state string, q url.Values) error {
+// state must match first, so a forged request learns nothing; then, for
+// OpenID Connect (o not nil), its iss (RFC 9207 §2.4, error responses
+// included); then an error response becomes a *ProviderError; then a code
+// is required.
+func checkCallback(p *provider.Provider, state string, o *oidcRequest, q url.Values) error {
 	if subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(state)) != 1 {
 		return errStateMismatch
+	}
+	if o != nil {
+		if err := o.checkIssuer(p, q); err != nil {
+			return err
+		}
 	}
 	if code := q.Get("error"); code != "" {
 		return &ProviderError{Provider: p.DisplayName(), Endpoint: "authorization", Code: sanitize(code), Description: q.Get("error_description"), URI: q.Get("error_uri")}

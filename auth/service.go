@@ -69,6 +69,7 @@ type Service struct {
 	now          func() time.Time
 	loginTimeout time.Duration
 	locks        *accountLocks
+	issuers      oidcCache // OpenID Connect discovery per issuer (oidc.go)
 }
 
 // New returns a Service over opts, with the documented defaults filled.

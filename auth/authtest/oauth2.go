@@ -44,8 +44,11 @@ var User = map[string]any{
 // OAuth2 is an OAuth 2.0 authorization server built on ory/fosite, serving
 // on 127.0.0.1: authorization code grant with PKCE enforced (S256 only),
 // refresh tokens, and a userinfo endpoint that validates the bearer token.
-// The authorization endpoint consents at once, as if the person had pressed
-// Allow.
+// It is an OpenID Provider too (see oidc.go): with the openid scope the
+// token endpoint issues an RS256 id_token carrying the request's nonce, on
+// sign-in and on refresh; discovery and a JWKS are served, and
+// authorization responses carry iss (RFC 9207). The authorization endpoint
+// consents at once, as if the person had pressed Allow.
 type OAuth2 struct {
 	*httptest.Server
 	Provider fosite.OAuth2Provider
@@ -62,6 +65,12 @@ type OAuth2 struct {
 	userinfoOverride http.HandlerFunc
 	revokeOverride   http.HandlerFunc
 	requests         []Request
+
+	key             *rsa.PrivateKey // signs fosite's id_tokens, kid KeyID
+	discoveryEdit   func(map[string]any)
+	idTokenOverride func(string, map[string]any) string
+	responseIssuer  *string // nil: Issuer()
+	published       []*SigningKey
 }
 
 // Request is what the server saw, for assertions.
@@ -91,11 +100,14 @@ func StartOAuth2() (*OAuth2, error) {
 	mux.HandleFunc("/token", s.token)
 	mux.HandleFunc("/userinfo", s.userinfo)
 	mux.HandleFunc("/revoke", s.revoke)
+	mux.HandleFunc("/.well-known/openid-configuration", s.discovery)
+	mux.HandleFunc("/jwks", s.jwks)
 	s.Server = httptest.NewServer(s.record(mux))
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		return nil, err
 	}
+	s.key = key
 	secret := make([]byte, 32)
 	_, _ = rand.Read(secret)
 	s.Config = &fosite.Config{
@@ -136,6 +148,8 @@ func StartOAuth2() (*OAuth2, error) {
 		},
 		compose.OAuth2AuthorizeExplicitFactory,
 		compose.OAuth2RefreshTokenGrantFactory,
+		compose.OpenIDConnectExplicitFactory,
+		compose.OpenIDConnectRefreshFactory,
 		compose.OAuth2TokenIntrospectionFactory,
 		compose.OAuth2TokenRevocationFactory,
 		compose.OAuth2PKCEFactory,
@@ -200,6 +214,7 @@ func (s *OAuth2) record(next http.Handler) http.Handler {
 
 func (s *OAuth2) authorize(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
+	w = s.withResponseIssuer(w)
 	ar, err := s.Provider.NewAuthorizeRequest(ctx, r)
 	if err != nil {
 		s.Provider.WriteAuthorizeError(ctx, w, ar, err)
@@ -223,10 +238,15 @@ func (s *OAuth2) authorize(w http.ResponseWriter, r *http.Request) {
 	s.Provider.WriteAuthorizeResponse(ctx, w, ar, resp)
 }
 
+// session is the person's fosite session. Its id_token claims carry name
+// and email besides sub, so a client can merge them with userinfo.
 func (s *OAuth2) session() *openid.DefaultSession {
 	return &openid.DefaultSession{
-		Claims:  &jwt.IDTokenClaims{Subject: User["sub"].(string), Issuer: s.URL, RequestedAt: time.Now().UTC(), AuthTime: time.Now().UTC()},
-		Headers: &jwt.Headers{},
+		Claims: &jwt.IDTokenClaims{
+			Subject: User["sub"].(string), Issuer: s.URL, RequestedAt: time.Now().UTC(), AuthTime: time.Now().UTC(),
+			Extra: map[string]any{"name": User["name"], "email": User["email"]},
+		},
+		Headers: &jwt.Headers{Extra: map[string]any{"kid": KeyID}},
 		Subject: User["sub"].(string),
 	}
 }
@@ -234,11 +254,21 @@ func (s *OAuth2) session() *openid.DefaultSession {
 func (s *OAuth2) token(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	override := s.tokenOverride
+	idOverride := s.idTokenOverride
 	s.mu.Unlock()
 	if override != nil {
 		override(w, r)
 		return
 	}
+	if idOverride != nil {
+		s.rewriteIDToken(w, r, idOverride)
+		return
+	}
+	s.fositeToken(w, r)
+}
+
+// fositeToken answers the token endpoint with fosite.
+func (s *OAuth2) fositeToken(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	ar, err := s.Provider.NewAccessRequest(ctx, r, s.session())
 	if err != nil {

@@ -7,7 +7,7 @@ BIN     := bin/latchkey
 export PATH := $(PATH):/usr/local/go/bin:$(HOME)/go/bin
 export LANG ?= C.UTF-8
 
-.PHONY: run test build deps-build deps-test modules check unit smoke bench clean
+.PHONY: run test build deps-build deps-test modules check unit smoke screenshot bench clean
 
 run: deps-build modules build
 	./$(BIN)
@@ -39,7 +39,12 @@ unit:
 
 smoke: build
 	$(GO) build -o bin/fakeidp ./auth/authtest/fakeidp
-	.ci/smoke $(BIN) bin/fakeidp
+	.ci/smoke $(BIN) bin/fakeidp bin/window.png
+
+# screenshot: the smoke run's picture of the real window (a provider signed
+# in), kept as docs/window.png for the README.
+screenshot: deps-test modules smoke
+	cp bin/window.png docs/window.png
 
 # bench: Go benchmarks against the real Secret Service; prints medians and
 # ratios against each package's Baseline benchmark from the same run.

@@ -1,38 +1,327 @@
 // Package ui is Latchkey's window: a Fyne face over auth.Service. It is the
 // only package that imports Fyne, and it never talks to the network or the
 // keychain itself: handlers start one goroutine that calls the Service and
-// apply the result with fyne.Do.
+// apply the result with fyne.Do (FyneApp.toml migrates to fyne.Do, so
+// widgets are only touched on Fyne's goroutine).
+//
+// The window (docs/WINDOW.md): the configured providers on the left, each
+// with a status badge; on the right the selected provider's account and
+// token, with Sign in, Copy and Sign out. Config problems show as a banner,
+// an empty config as an explanation of how to add a provider.
 package ui
 
 import (
-	"fmt"
+	"context"
+	"net/url"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"latchkey/assets"
 	"latchkey/auth"
+	"latchkey/auth/provider"
 )
 
 // Icon is Latchkey's application icon.
 var Icon = fyne.NewStaticResource("icon.png", assets.Icon)
 
-// NewWindow builds Latchkey's main window on app a. The first frame needs
-// only the config: nothing here waits on the keychain or the network.
+// defaultSize is the window's first size. The layout holds from 800×600
+// up: long names and emails are cut with an ellipsis rather than widening
+// the window.
+var defaultSize = fyne.NewSize(860, 600)
+
+// tickEvery is how often the expiry countdown and the badges are updated.
+const tickEvery = time.Second
+
+// serviceTimeout bounds the Service calls the window makes outside a
+// sign-in (statuses, token for Copy, sign out, avatar). The keychain has its
+// own, shorter timeout.
+const serviceTimeout = 30 * time.Second
+
+// NewWindow builds Latchkey's main window on app a over svc and starts
+// reading the stored accounts in the background. The first frame needs only
+// svc.Config(): nothing here waits on the keychain or the network. The
+// window starts at 860×600, shows the first provider, and updates its
+// expiry countdown every second until it is closed; closing it cancels a
+// sign-in in progress (its loopback port closes).
+//
+// Call it on Fyne's goroutine (before ShowAndRun, or inside fyne.Do).
 func NewWindow(a fyne.App, svc *auth.Service) fyne.Window {
-	w := a.NewWindow("Latchkey")
-	w.SetIcon(Icon)
-	cfg := svc.Config()
-	items := container.NewVBox(widget.NewLabelWithStyle("Providers", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
-	for _, p := range cfg.Providers {
-		items.Add(widget.NewLabel(fmt.Sprintf("%s (%s)", p.DisplayName(), p.Protocol)))
+	w := newWindow(a, svc, options{})
+	stop := make(chan struct{})
+	ticker := time.NewTicker(tickEvery)
+	go func() {
+		defer ticker.Stop()
+		for {
+			select {
+			case <-ticker.C:
+				fyne.Do(w.tick)
+			case <-stop:
+				return
+			}
+		}
+	}()
+	w.win.SetOnClosed(func() {
+		close(stop)
+		w.close()
+	})
+	w.load()
+	return w.win
+}
+
+// options are the window's seams, for tests. Zero values give the real
+// behaviour.
+type options struct {
+	now      func() time.Time // the countdown's clock; nil: time.Now
+	location *time.Location   // times are shown in it; nil: time.Local
+	// flashFor is how long a confirmation ("Copied …") stays; 0 means the
+	// default 4 s, negative means until the next one.
+	flashFor time.Duration
+	openURL  func(*url.URL) error // opens a folder; nil: App.OpenURL
+	// observe, when set, is told of each background result once it has
+	// been applied to the widgets (tests wait on it instead of sleeping).
+	observe func(event)
+}
+
+// event names a background result applied to the window.
+type event string
+
+const (
+	evStatuses      event = "statuses"       // the accounts were read (or failed to be)
+	evAuthURL       event = "auth-url"       // a sign-in's authorization URL is known
+	evBrowserFailed event = "browser-failed" // the browser did not open
+	evPrompt        event = "prompt"         // the verifier dialog is showing
+	evPromptClosed  event = "prompt-closed"  // the sign-in ended while it showed
+	evSignIn        event = "sign-in"        // a sign-in ended, whatever the outcome
+	evAvatar        event = "avatar"         // a profile picture arrived or failed
+	evCopied        event = "copied"         // a Copy ended, whatever the outcome
+	evSignedOut     event = "signed-out"     // a sign-out ended, whatever the outcome
+	evFlashCleared  event = "flash-cleared"  // a confirmation went away
+)
+
+// window is the state behind the Fyne window. Every field is touched only
+// on Fyne's goroutine, except svc, which is safe for concurrent use.
+type window struct {
+	options
+	app fyne.App
+	win fyne.Window
+	svc *auth.Service
+	cfg *provider.Config
+
+	status   []auth.Status // one per provider, in config order
+	loaded   bool          // status holds what the keychain said
+	loadGen  int           // bumps with each load; stale results are dropped
+	selected int           // index into cfg.Providers; -1 when none
+
+	list   *widget.List
+	detail *detail // the right-hand panel's current content
+
+	avatars  map[string]*avatarEntry // by picture URL
+	queued   []string                // picture URLs to fetch after this update
+	signing  *signIn                 // the sign-in in progress, if any
+	escape   func()                  // what Escape does now (the top dialog's Cancel)
+	flashGen int
+}
+
+func newWindow(a fyne.App, svc *auth.Service, opts options) *window {
+	if opts.now == nil {
+		opts.now = time.Now
 	}
-	if len(cfg.Providers) == 0 {
-		items.Add(widget.NewLabel("No providers yet: add one to " + cfg.Path))
+	if opts.location == nil {
+		opts.location = time.Local
 	}
-	items.Add(widget.NewLabel("Sign in from the command line for now: latchkey login ID"))
-	w.SetContent(container.NewPadded(items))
-	w.Resize(fyne.NewSize(800, 600))
+	if opts.openURL == nil {
+		opts.openURL = a.OpenURL
+	}
+	if opts.flashFor == 0 {
+		opts.flashFor = 4 * time.Second
+	}
+	w := &window{
+		options:  opts,
+		app:      a,
+		win:      a.NewWindow("Latchkey"),
+		svc:      svc,
+		cfg:      svc.Config(),
+		selected: -1,
+		avatars:  map[string]*avatarEntry{},
+	}
+	w.status = make([]auth.Status, len(w.cfg.Providers))
+	for i := range w.cfg.Providers {
+		w.status[i].Provider = &w.cfg.Providers[i]
+	}
+	w.win.SetIcon(Icon)
+	w.win.SetContent(w.build())
+	w.win.Resize(defaultSize)
+	w.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
+		if ev.Name == fyne.KeyEscape && w.escape != nil {
+			w.escape()
+		}
+	})
+	if len(w.cfg.Providers) > 0 {
+		w.list.Select(0)
+	}
 	return w
+}
+
+// build returns the window's content: the config banner over either the
+// provider list and detail panel, or the empty state.
+func (w *window) build() fyne.CanvasObject {
+	var top fyne.CanvasObject
+	if len(w.cfg.Problems) > 0 {
+		top = w.problemsBanner()
+	}
+	if len(w.cfg.Providers) == 0 {
+		return container.NewBorder(top, nil, nil, nil, container.NewVScroll(w.emptyState()))
+	}
+	w.list = w.providerList()
+	heading := widget.NewLabelWithStyle("Providers", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	left := container.NewBorder(heading, nil, nil, nil, w.list)
+	w.detail = newDetail(w)
+	split := container.NewHSplit(left, w.detail.scroll)
+	split.SetOffset(0.34)
+	return container.NewBorder(top, nil, nil, nil, split)
+}
+
+// apply runs fn, the UI half of a background result, on Fyne's goroutine;
+// then starts the picture fetches fn asked for, and tells the observer ev.
+// Every background result goes through here, so that no goroutine starts
+// while widgets are still being changed (in Fyne's test driver fyne.Do runs
+// at once, on the caller's goroutine).
+func (w *window) apply(ev event, fn func()) {
+	fyne.Do(func() {
+		fn()
+		w.fetchQueued()
+		w.notify(ev)
+	})
+}
+
+// notify tells the test observer that ev has been applied.
+func (w *window) notify(ev event) {
+	if w.observe != nil {
+		w.observe(ev)
+	}
+}
+
+// load reads every provider's status off the UI goroutine and shows it.
+func (w *window) load() {
+	if len(w.cfg.Providers) == 0 {
+		w.notify(evStatuses)
+		return
+	}
+	w.loadGen++
+	gen := w.loadGen
+	w.loaded = false
+	w.refreshAll()
+	go func() {
+		sts, _ := w.svc.Statuses() // per-provider errors are in sts[i].Err
+		w.apply(evStatuses, func() {
+			if gen == w.loadGen && len(sts) == len(w.status) {
+				copy(w.status, sts)
+				w.loaded = true
+				w.refreshAll()
+			}
+		})
+	}()
+}
+
+// setStatus replaces provider i's status, e.g. after a sign-in.
+func (w *window) setStatus(i int, st auth.Status) {
+	w.status[i] = st
+	w.list.RefreshItem(i)
+	if i == w.selected {
+		w.detail.show(i)
+	}
+}
+
+// refreshAll redraws the list and the detail panel from w.status.
+func (w *window) refreshAll() {
+	w.list.Refresh()
+	if w.selected >= 0 {
+		w.detail.show(w.selected)
+	}
+}
+
+// indexOf returns the index of provider id, or -1.
+func (w *window) indexOf(id string) int {
+	for i := range w.cfg.Providers {
+		if w.cfg.Providers[i].ID == id {
+			return i
+		}
+	}
+	return -1
+}
+
+// tick moves the countdown on and updates badges whose state changed with
+// time (a token that just expired).
+func (w *window) tick() {
+	if !w.loaded || w.detail == nil {
+		return
+	}
+	now := w.now()
+	for i, st := range w.status {
+		if st.Account == nil || st.Err != nil {
+			continue
+		}
+		if s := auth.StateOf(st.Account, now); s != st.State {
+			w.status[i].State = s
+			w.list.RefreshItem(i)
+			if i == w.selected {
+				w.detail.show(i)
+			}
+		}
+	}
+	w.detail.tick(now)
+	w.fetchQueued()
+}
+
+// close ends what the window started: a sign-in in progress is cancelled,
+// so its loopback port closes.
+func (w *window) close() {
+	if w.signing != nil {
+		w.signing.cancel()
+	}
+}
+
+// background returns a context for one Service call outside a sign-in.
+func background() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), serviceTimeout)
+}
+
+// showError shows msg, the words auth.Describe chose, in a dialog titled
+// title. The text can be selected and copied.
+func (w *window) showError(title, msg string) {
+	label := &widget.Label{Text: msg, Wrapping: fyne.TextWrapWord, Selectable: true}
+	d := dialog.NewCustom(title, "Close", label, w.win)
+	d.SetIcon(theme.ErrorIcon())
+	d.SetOnClosed(func() { w.escape = nil })
+	d.Resize(dialogSize(d, w.win))
+	w.escape = d.Hide
+	d.Show()
+}
+
+// flash shows a short confirmation under provider i's Copy buttons, when
+// it is the one shown. It goes away after flashFor.
+func (w *window) flash(i int, msg string) {
+	d := w.detail
+	if d == nil || d.flash == nil || w.selected != i {
+		return
+	}
+	w.flashGen++
+	gen, label := w.flashGen, d.flash
+	label.SetText(msg)
+	label.Show()
+	if w.flashFor < 0 {
+		return
+	}
+	time.AfterFunc(w.flashFor, func() {
+		w.apply(evFlashCleared, func() {
+			if gen == w.flashGen {
+				label.Hide()
+			}
+		})
+	})
 }

@@ -1,0 +1,145 @@
+package ui
+
+import (
+	"fmt"
+	"image/color"
+	"net/url"
+	"os"
+	"path/filepath"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// maxBannerProblems is how many config problems the banner lists; the
+// rest are counted (`latchkey providers` lists them all).
+const maxBannerProblems = 3
+
+// exampleProvider is the entry the empty state suggests (docs/CONFIG.md
+// has them all).
+const exampleProvider = `[[provider]]
+id = "work"
+name = "Work SSO"
+protocol = "oauth2"
+client_id = "the client id of your app registration"
+authorize_url = "https://login.example.com/oauth2/authorize"
+access_token_url = "https://login.example.com/oauth2/token"
+userinfo_url = "https://login.example.com/oauth2/userinfo"
+scopes = ["openid", "email"]`
+
+// problemsBanner says what is wrong in the config file: which provider,
+// which field, what to do, and where the file is, with a button that opens
+// its folder. The providers without problems still work.
+func (w *window) problemsBanner() fyne.CanvasObject {
+	probs := w.cfg.Problems
+	title := fmt.Sprintf("%s has %d problems. The providers they concern are left out until the file is fixed and Latchkey restarted.", filepath.Base(w.cfg.Path), len(probs))
+	if len(probs) == 1 {
+		title = fmt.Sprintf("%s has a problem. The provider it concerns is left out until the file is fixed and Latchkey restarted.", filepath.Base(w.cfg.Path))
+	}
+	lines := []fyne.CanvasObject{&widget.Label{Text: title, TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapWord}}
+	for i, p := range probs {
+		if i == maxBannerProblems {
+			lines = append(lines, wrapped(fmt.Sprintf("… and %d more: run `latchkey providers` to see them all.", len(probs)-i)))
+			break
+		}
+		lines = append(lines, &widget.Label{Text: "• " + p.Short(), Wrapping: fyne.TextWrapWord})
+	}
+	lines = append(lines, quiet(w.cfg.Path))
+
+	open := &widget.Button{Text: "Open folder", Icon: theme.FolderOpenIcon(), OnTapped: w.openConfigFolder}
+	icon := widget.NewIcon(theme.NewWarningThemedResource(theme.WarningIcon()))
+	body := container.NewBorder(nil, nil, container.NewVBox(icon), container.NewVBox(open), tight(lines...))
+	return container.NewPadded(container.NewStack(tinted(theme.ColorNameWarning), container.NewPadded(body)))
+}
+
+// tinted is a rounded background of the theme colour name, faint, with a
+// border of the full colour.
+func tinted(name fyne.ThemeColorName) fyne.CanvasObject {
+	c := color.NRGBAModel.Convert(theme.Color(name)).(color.NRGBA)
+	fill := c
+	fill.A = 0x28
+	bg := canvas.NewRectangle(fill)
+	bg.StrokeColor = c
+	bg.StrokeWidth = 1
+	bg.CornerRadius = theme.InputRadiusSize()
+	return bg
+}
+
+// emptyState explains, when no provider is usable, where providers come
+// from and what an entry looks like, instead of a blank pane.
+func (w *window) emptyState() fyne.CanvasObject {
+	title := "No providers yet"
+	intro := "Latchkey signs you in to the providers listed in its config file. Add a [[provider]] entry to it, then start Latchkey again."
+	if len(w.cfg.Problems) > 0 {
+		title = "No usable providers"
+		intro = "Every provider in the config file has a problem (see above). Fix them, then start Latchkey again."
+	} else if !w.cfg.Missing {
+		intro = "The config file has no [[provider]] entry yet. Add one, then start Latchkey again."
+	}
+	heading := &widget.Label{Text: title, TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameHeadingText, Alignment: fyne.TextAlignCenter}
+	icon := container.NewCenter(container.NewGridWrap(fyne.NewSize(72, 72), widget.NewIcon(theme.NewDisabledResource(theme.AccountIcon()))))
+	path := &widget.Label{Text: w.cfg.Path, TextStyle: fyne.TextStyle{Monospace: true}, Selectable: true, Wrapping: fyne.TextWrapBreak}
+	example := &widget.Label{Text: exampleProvider, TextStyle: fyne.TextStyle{Monospace: true}, Selectable: true}
+	open := &widget.Button{Text: "Open config folder", Icon: theme.FolderOpenIcon(), Importance: widget.HighImportance, OnTapped: w.openConfigFolder}
+	more := quiet("docs/CONFIG.md describes every field; `latchkey providers` checks the file.")
+	more.Truncation, more.Wrapping = fyne.TextTruncateOff, fyne.TextWrapWord
+
+	content := container.NewVBox(
+		icon, heading, wrapped(intro),
+		fieldName("The config file:"), path,
+		fieldName("An entry looks like this:"),
+		container.NewStack(tinted(theme.ColorNameInputBorder), container.NewPadded(container.NewHScroll(example))),
+		container.NewHBox(open), more,
+	)
+	// A readable column, centred, rather than lines across a wide window.
+	return container.NewPadded(container.New(&columnLayout{max: 620, center: true}, content))
+}
+
+// openConfigFolder opens the folder of the config file in the file
+// manager, creating it first when it does not exist yet (as for a first
+// run), so the person can put providers.toml there.
+func (w *window) openConfigFolder() {
+	dir := filepath.Dir(w.cfg.Path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		w.showError("Cannot open the config folder", fmt.Sprintf("%v. Create the folder %s yourself, then put providers.toml in it.", err, dir))
+		return
+	}
+	u, err := url.Parse(storage.NewFileURI(dir).String())
+	if err == nil {
+		err = w.openURL(u)
+	}
+	if err != nil {
+		w.showError("Cannot open the config folder", fmt.Sprintf("%v. The folder is %s.", err, dir))
+	}
+}
+
+// columnLayout puts its objects in a column at most max wide, centred or
+// at the leading edge, so lines stay readable on a wide window.
+type columnLayout struct {
+	max    float32
+	center bool
+}
+
+func (l *columnLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	width := fyne.Min(size.Width, l.max)
+	x := float32(0)
+	if l.center {
+		x = (size.Width - width) / 2
+	}
+	for _, o := range objs {
+		o.Resize(fyne.NewSize(width, size.Height))
+		o.Move(fyne.NewPos(x, 0))
+	}
+}
+
+func (l *columnLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	for _, o := range objs {
+		s = s.Max(o.MinSize())
+	}
+	return s
+}

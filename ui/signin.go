@@ -1,0 +1,181 @@
+package ui
+
+import (
+	"context"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"latchkey/auth"
+	"latchkey/auth/provider"
+)
+
+// Texts of the progress dialog.
+const (
+	waitingText   = "Waiting for you to finish in your browser…"
+	finishingText = "Finishing the sign-in…"
+)
+
+// signIn is one sign-in in progress: its progress dialog, the verifier
+// dialog when the provider uses callback = "oob", and the cancel that ends
+// Service.Login (which closes the loopback port before it returns).
+//
+// Its fields belong to Fyne's goroutine; Verifier is the one method called
+// from the sign-in goroutine.
+type signIn struct {
+	w         *window
+	p         *provider.Provider
+	cancel    context.CancelFunc
+	cancelled bool   // the person pressed Cancel: the outcome is not shown
+	authURL   string // known once auth reports it
+
+	progress    *dialog.CustomDialog
+	activity    *widget.Activity
+	message     *widget.Label
+	browserNote *widget.Label // shown when the browser did not open
+	linkNote    *widget.Label // "Link copied …"
+	copyLink    *widget.Button
+	cancelBtn   *widget.Button
+
+	prompt *verifierPrompt // nil until the provider asks for a verifier
+}
+
+// startSignIn signs in to provider i: a progress dialog shows while
+// Service.Login runs in its own goroutine. Only one sign-in runs at a time.
+func (w *window) startSignIn(i int) {
+	if w.signing != nil {
+		return
+	}
+	p := w.status[i].Provider
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &signIn{w: w, p: p, cancel: cancel}
+	w.signing = s
+	s.buildProgress()
+	s.showProgress(waitingText)
+
+	opts := auth.LoginOptions{
+		AuthURL: func(u string) {
+			w.apply(evAuthURL, func() { s.setAuthURL(u) })
+		},
+		BrowserFailed: func(err error) {
+			w.apply(evBrowserFailed, func() { s.browserFailed(err) })
+		},
+	}
+	if p.Protocol == provider.OAuth1 && p.Callback == provider.CallbackOOB {
+		opts.Prompter = s
+	}
+	go func() {
+		a, err := w.svc.Login(ctx, p.ID, opts)
+		cancel()
+		w.apply(evSignIn, func() { s.finish(a, err) })
+	}()
+}
+
+// buildProgress makes the progress dialog: a spinner and a message, and
+// Copy link and Cancel.
+func (s *signIn) buildProgress() {
+	s.message = &widget.Label{Text: waitingText, Wrapping: fyne.TextWrapWord}
+	s.browserNote = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.WarningImportance}
+	s.browserNote.Hide()
+	s.linkNote = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.SuccessImportance}
+	s.linkNote.Hide()
+	s.copyLink = &widget.Button{Text: "Copy link", Icon: theme.ContentCopyIcon(), OnTapped: s.copyAuthURL}
+	s.copyLink.Disable()
+	s.cancelBtn = &widget.Button{Text: "Cancel", Icon: theme.CancelIcon(), OnTapped: s.cancelByPerson}
+	s.activity = widget.NewActivity()
+	content := container.NewVBox(container.NewBorder(nil, nil, container.NewCenter(s.activity), nil, s.message), s.browserNote, s.linkNote)
+	s.progress = dialog.NewCustomWithoutButtons("Signing in to "+s.p.DisplayName(), content, s.w.win)
+	s.progress.SetButtons([]fyne.CanvasObject{s.copyLink, s.cancelBtn})
+}
+
+func (s *signIn) showProgress(text string) {
+	s.message.SetText(text)
+	s.progress.Resize(dialogSize(s.progress, s.w.win))
+	s.progress.Show()
+	s.activity.Start()
+	s.w.escape = s.cancelByPerson
+}
+
+// hideProgress closes the progress dialog and stops its spinner.
+func (s *signIn) hideProgress() {
+	s.activity.Stop()
+	s.progress.Hide()
+}
+
+// setAuthURL enables Copy link.
+func (s *signIn) setAuthURL(u string) {
+	s.authURL = u
+	s.copyLink.Enable()
+	if s.prompt != nil {
+		s.prompt.copyLink.Enable()
+	}
+}
+
+// browserFailed says so, and points at Copy link.
+func (s *signIn) browserFailed(err error) {
+	s.browserNote.SetText("Your browser did not open (" + auth.Describe(err) + "). Press Copy link and open the link in your browser yourself.")
+	s.browserNote.Show()
+	s.progress.Resize(dialogSize(s.progress, s.w.win))
+}
+
+// copyAuthURL puts the authorization URL on the clipboard.
+func (s *signIn) copyAuthURL() {
+	if s.authURL == "" {
+		return
+	}
+	s.w.app.Clipboard().SetContent(s.authURL)
+	note := "Link copied: paste it into your browser's address bar."
+	s.linkNote.SetText(note)
+	s.linkNote.Show()
+	if s.prompt != nil {
+		s.prompt.problem.Importance = widget.SuccessImportance
+		s.prompt.problem.SetText(note)
+		s.prompt.problem.Show()
+	}
+	s.progress.Resize(dialogSize(s.progress, s.w.win))
+}
+
+// cancelByPerson ends the sign-in at the person's request: the dialogs
+// close now, and nothing is said about the outcome. The widgets are
+// updated before the context is cancelled, so that the sign-in goroutine's
+// last update comes strictly after.
+func (s *signIn) cancelByPerson() {
+	s.cancelled = true
+	s.hideProgress()
+	s.hidePrompt()
+	s.w.escape = nil
+	s.cancel()
+}
+
+// finish shows the outcome of Service.Login.
+func (s *signIn) finish(a *auth.Account, err error) {
+	w := s.w
+	if w.signing == s {
+		w.signing = nil
+	}
+	s.hideProgress()
+	s.hidePrompt()
+	w.escape = nil
+	if err == nil {
+		if i := w.indexOf(s.p.ID); i >= 0 {
+			w.setStatus(i, auth.Status{Provider: s.p, Account: a, State: auth.StateOf(a, w.now())})
+		}
+		return
+	}
+	if s.cancelled {
+		return
+	}
+	if msg := auth.Describe(err); msg != "" {
+		w.showError("Sign-in to "+s.p.DisplayName()+" did not finish", msg)
+	}
+}
+
+// dialogSize is a comfortable size for d over win: 460 wide (less on a
+// narrow window) and as tall as its content needs at that width.
+func dialogSize(d dialog.Dialog, win fyne.Window) fyne.Size {
+	width := fyne.Min(460, win.Canvas().Size().Width-2*theme.Padding())
+	return fyne.NewSize(width, d.MinSize().Height)
+}

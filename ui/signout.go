@@ -1,0 +1,64 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"latchkey/auth"
+	"latchkey/auth/provider"
+)
+
+// confirmSignOut asks before provider i's account is forgotten.
+func (w *window) confirmSignOut(i int) {
+	st := w.status[i]
+	name := st.Provider.DisplayName()
+	msg := fmt.Sprintf("Latchkey will delete the token of %s from your keychain. You can sign in again at any time.", userOf(st))
+	if st.Provider.Protocol != provider.OAuth1 {
+		msg = fmt.Sprintf("Latchkey will ask %s to revoke the token of %s, where it offers that, and delete the token from your keychain. You can sign in again at any time.", name, userOf(st))
+	}
+	d := dialog.NewConfirm("Sign out of "+name+"?", msg, func(ok bool) {
+		w.escape = nil
+		if ok {
+			w.signOut(i)
+		}
+	}, w.win)
+	d.SetConfirmText("Sign out")
+	d.SetDismissText("Cancel")
+	d.SetConfirmImportance(widget.DangerImportance)
+	w.escape = d.Hide
+	d.Show()
+}
+
+// signOut signs out of provider i off the UI goroutine (Service.Logout:
+// revocation where the provider offers it, then deletion from the
+// keychain); the panel then shows "Not signed in". When only the
+// revocation failed, the account is gone all the same and a dialog says
+// that the token may stay valid at the provider.
+func (w *window) signOut(i int) {
+	p := w.status[i].Provider
+	if w.detail.signOut != nil && w.selected == i {
+		w.detail.signOut.Disable()
+	}
+	go func() {
+		ctx, cancel := background()
+		defer cancel()
+		_, err := w.svc.Logout(ctx, p.ID)
+		w.apply(evSignedOut, func() {
+			var re *auth.RevokeError
+			if err != nil && !errors.As(err, &re) {
+				w.showError("Could not sign out of "+p.DisplayName(), auth.Describe(err))
+				if w.detail.signOut != nil && w.selected == i {
+					w.detail.signOut.Enable()
+				}
+				return
+			}
+			w.setStatus(i, auth.Status{Provider: p, State: auth.StateNone})
+			if re != nil {
+				w.showError("Signed out, but the token was not revoked", auth.Describe(err))
+			}
+		})
+	}()
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/subtle"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -51,6 +52,9 @@ func (s *Service) loginOAuth2(ctx context.Context, p *provider.Provider, opts Lo
 // Connect, p resolved) it also sends o's nonce, checks the authorization
 // response's iss (RFC 9207) and has the id_token verified.
 func (s *Service) authorizationCode(ctx context.Context, p *provider.Provider, opts LoginOptions, o *oidcRequest) (*Account, error) {
+	if p.AuthorizeURL == "" {
+		return nil, fmt.Errorf("%s offers only device sign-in (no authorize_url): run `latchkey login %s --device`, or press Sign in with a code", p.DisplayName(), p.ID)
+	}
 	state := randomToken(32)
 	verifier := oauth2.GenerateVerifier()
 	srv, err := loopback.Start(loopback.Config{

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"syscall"
@@ -109,6 +110,24 @@ func TestGuardRefusesPlainHTTPAndHTML(t *testing.T) {
 	if !errors.As(err, &re) || re.Problem == "" {
 		t.Fatalf("plain http to a remote host: got %v, want *ResponseError", err)
 	}
+}
+
+func TestGuardFollowsRedirectsWithHTMLBodies(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/old", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/new", http.StatusFound) // writes a small HTML body
+	})
+	mux.HandleFunc("/new", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"sub":"x"}`))
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	resp, err := guardClient(nil).Get(srv.URL + "/old")
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("redirect not followed: %v", err)
+	}
+	resp.Body.Close()
 }
 
 func TestIsHTML(t *testing.T) {

@@ -76,7 +76,8 @@ func (g *guard) RoundTrip(req *http.Request) (*http.Response, error) {
 	if len(body) > MaxResponseBytes {
 		return nil, fail(resp.StatusCode, "answered with more than %d bytes, far more than a sign-in response", MaxResponseBytes)
 	}
-	if isHTML(resp.Header.Get("Content-Type"), body) {
+	redirect := resp.StatusCode >= 300 && resp.StatusCode < 400 && resp.Header.Get("Location") != ""
+	if !redirect && isHTML(resp.Header.Get("Content-Type"), body) {
 		return nil, fail(resp.StatusCode, "answered with an HTML page instead of JSON or form data")
 	}
 	if resp.StatusCode >= 500 {

@@ -64,6 +64,7 @@ type OAuth2 struct {
 	// userinfoOverride, when set, answers the userinfo endpoint.
 	userinfoOverride http.HandlerFunc
 	revokeOverride   http.HandlerFunc
+	noPicture        bool
 	requests         []Request
 
 	key             *rsa.PrivateKey // signs fosite's id_tokens, kid KeyID
@@ -191,6 +192,29 @@ func (s *OAuth2) OverrideUserinfo(h http.HandlerFunc) {
 	s.userinfoOverride = h
 }
 
+// OmitPicture leaves "picture" out of the profile, so a client shown the
+// profile makes no request for it (fakeidp: the smoke run must not reach
+// for example.com).
+func (s *OAuth2) OmitPicture() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.noPicture = true
+}
+
+// profile is User as this server answers it.
+func (s *OAuth2) profile() map[string]any {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := map[string]any{}
+	for k, v := range User {
+		if k == "picture" && s.noPicture {
+			continue
+		}
+		out[k] = v
+	}
+	return out
+}
+
 // Requests returns every request the server received, in order.
 func (s *OAuth2) Requests() []Request {
 	s.mu.Lock()
@@ -299,7 +323,7 @@ func (s *OAuth2) userinfo(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(User)
+	_ = json.NewEncoder(w).Encode(s.profile())
 }
 
 func (s *OAuth2) revoke(w http.ResponseWriter, r *http.Request) {

@@ -257,7 +257,8 @@ func (p *Provider) validate(add func(field, msg string)) {
 	}
 	switch p.Protocol {
 	case OAuth2:
-		endpoint("authorize_url", p.AuthorizeURL, true)
+		// A device-only provider (RFC 8628) has no authorization endpoint.
+		endpoint("authorize_url", p.AuthorizeURL, p.DeviceAuthorizationURL == "")
 		endpoint("access_token_url", p.AccessTokenURL, true)
 	case OIDC:
 		endpoint("issuer", p.Issuer, true)

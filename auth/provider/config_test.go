@@ -126,6 +126,20 @@ redirect_uri = "https://example.com/cb"
 	}
 }
 
+func TestDeviceOnlyProviderNeedsNoAuthorizeURL(t *testing.T) {
+	ps, probs := Parse("p.toml", []byte(`
+[[provider]]
+id = "tv"
+protocol = "oauth2"
+client_id = "x"
+access_token_url = "https://a.example.com/token"
+device_authorization_url = "https://a.example.com/device"
+`))
+	if len(probs) != 0 || len(ps) != 1 {
+		t.Fatalf("device-only provider refused: %v", probs)
+	}
+}
+
 func TestParseSyntaxErrorNamesLine(t *testing.T) {
 	_, probs := Parse("p.toml", []byte("[[provider]]\nid = \"a\"\nclient_id = \n"))
 	if len(probs) != 1 || probs[0].Line != 3 || !strings.Contains(probs[0].Error(), "p.toml:3: not valid TOML") {

@@ -27,6 +27,7 @@ func main() {
 		os.Exit(1)
 	}
 	defer idp.Close()
+	idp.OmitPicture() // no request may leave this machine
 	toml := fmt.Sprintf(`[[provider]]
 id = "example"
 name = "Example Identity"

@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 
@@ -84,31 +83,13 @@ func (s *Service) openBrowser(url string, opts LoginOptions) {
 // fetchProfile GETs a profile document with client (which adds the
 // credentials) and decodes it.
 func (s *Service) fetchProfile(ctx context.Context, p *provider.Provider, client *http.Client, header http.Header) (Profile, error) {
-	ctx = withEndpoint(ctx, p.DisplayName(), "userinfo")
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, p.UserinfoURL, nil)
+	d, err := getDocument(ctx, client, p.DisplayName(), "userinfo", p.UserinfoURL, header, "refused the profile request")
 	if err != nil {
 		return Profile{}, err
 	}
-	for k, v := range header {
-		req.Header[k] = v
-	}
-	req.Header.Set("Accept", "application/json")
-	resp, err := client.Do(req)
+	prof, err := profileFromJSON(d.body)
 	if err != nil {
-		return Profile{}, unwrapURLError(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return Profile{}, err
-	}
-	where := endpointURL(p.UserinfoURL)
-	if resp.StatusCode != http.StatusOK {
-		return Profile{}, &ResponseError{Provider: p.DisplayName(), Endpoint: "userinfo", URL: where, Status: resp.StatusCode, Problem: "refused the profile request"}
-	}
-	prof, err := profileFromJSON(body)
-	if err != nil {
-		return Profile{}, &ResponseError{Provider: p.DisplayName(), Endpoint: "userinfo", URL: where, Status: resp.StatusCode, Problem: "answered with something that is not a JSON profile"}
+		return Profile{}, d.fail("answered with something that is not a JSON profile")
 	}
 	return prof, nil
 }

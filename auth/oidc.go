@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -205,35 +204,19 @@ func (s *Service) discover(ctx context.Context, p *provider.Provider) (*issuerIn
 
 func (s *Service) fetchDiscovery(ctx context.Context, p *provider.Provider) (*issuerInfo, error) {
 	where := strings.TrimSuffix(p.Issuer, "/") + "/.well-known/openid-configuration" // Discovery §4.1
-	fail := func(status int, problem string) error {
-		return &ResponseError{Provider: p.DisplayName(), Endpoint: "discovery", URL: where, Status: status, Problem: problem}
-	}
-	req, err := http.NewRequestWithContext(withEndpoint(ctx, p.DisplayName(), "discovery"), http.MethodGet, where, nil)
+	d, err := getDocument(ctx, s.http, p.DisplayName(), "discovery", where, nil, "did not serve an OpenID Connect discovery document (is issuer right?)")
 	if err != nil {
-		return nil, fail(0, "is not a valid URL; check issuer in providers.toml")
-	}
-	req.Header.Set("Accept", "application/json")
-	resp, err := s.http.Do(req)
-	if err != nil {
-		return nil, unwrapURLError(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return nil, fail(resp.StatusCode, "broke off its answer")
-	}
-	if resp.StatusCode != http.StatusOK {
-		return nil, fail(resp.StatusCode, "did not serve an OpenID Connect discovery document (is issuer right?)")
+		return nil, err
 	}
 	var doc discoveryDoc
-	if err := json.Unmarshal(body, &doc); err != nil {
-		return nil, fail(resp.StatusCode, "answered with something that is not an OpenID Connect discovery document")
+	if err := json.Unmarshal(d.body, &doc); err != nil {
+		return nil, d.fail("answered with something that is not an OpenID Connect discovery document")
 	}
 	if doc.Issuer != p.Issuer { // exact: Discovery §4.3
 		return nil, &IssuerMismatchError{Provider: p.DisplayName(), Source: "discovery", URL: where, Configured: p.Issuer, Got: doc.Issuer}
 	}
 	if doc.JWKSURI == "" {
-		return nil, fail(resp.StatusCode, "names no jwks_uri, so id_tokens cannot be verified")
+		return nil, d.fail("names no jwks_uri, so id_tokens cannot be verified")
 	}
 	for _, e := range [][2]string{
 		{"authorization_endpoint", doc.AuthorizationEndpoint},
@@ -247,7 +230,7 @@ func (s *Service) fetchDiscovery(ctx context.Context, p *provider.Provider) (*is
 			continue
 		}
 		if err := provider.CheckEndpoint(e[1]); err != nil {
-			return nil, fail(resp.StatusCode, fmt.Sprintf("gives a %s that Latchkey will not use: it %v", e[0], err))
+			return nil, d.fail(fmt.Sprintf("gives a %s that Latchkey will not use: it %v", e[0], err))
 		}
 	}
 	info := &issuerInfo{doc: doc, keys: &keySet{url: doc.JWKSURI, client: s.http, turn: make(chan struct{}, 1)}}
@@ -260,7 +243,7 @@ func (s *Service) fetchDiscovery(ctx context.Context, p *provider.Provider) (*is
 	case len(doc.IDTokenSigningAlgs) == 0:
 		info.algs = []string{oidc.RS256} // the one every OpenID Provider supports (Discovery §3)
 	case len(info.algs) == 0:
-		return nil, fail(resp.StatusCode, fmt.Sprintf("advertises only id_token signing algorithms Latchkey does not accept (%s; accepted: %s)",
+		return nil, d.fail(fmt.Sprintf("advertises only id_token signing algorithms Latchkey does not accept (%s; accepted: %s)",
 			sanitize(strings.Join(doc.IDTokenSigningAlgs, ", ")), strings.Join(asymmetricAlgs, ", ")))
 	}
 	return info, nil
@@ -666,31 +649,15 @@ func providerName(ctx context.Context) string {
 }
 
 func (k *keySet) fetch(ctx context.Context) ([]jose.JSONWebKey, error) {
-	fail := func(status int, problem string) error {
-		return &ResponseError{Provider: providerName(ctx), Endpoint: "jwks", URL: endpointURL(k.url), Status: status, Problem: problem}
-	}
-	req, err := http.NewRequestWithContext(withEndpoint(ctx, providerName(ctx), "jwks"), http.MethodGet, k.url, nil)
+	d, err := getDocument(ctx, k.client, providerName(ctx), "jwks", k.url, nil, "did not serve the provider's keys")
 	if err != nil {
-		return nil, fail(0, "is not a valid URL")
-	}
-	req.Header.Set("Accept", "application/json")
-	resp, err := k.client.Do(req)
-	if err != nil {
-		return nil, unwrapURLError(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return nil, fail(resp.StatusCode, "broke off its answer")
-	}
-	if resp.StatusCode != http.StatusOK {
-		return nil, fail(resp.StatusCode, "did not serve the provider's keys")
+		return nil, err
 	}
 	var set struct {
 		Keys []json.RawMessage `json:"keys"`
 	}
-	if err := json.Unmarshal(body, &set); err != nil {
-		return nil, fail(resp.StatusCode, "answered with something that is not a JSON Web Key Set")
+	if err := json.Unmarshal(d.body, &set); err != nil {
+		return nil, d.fail("answered with something that is not a JSON Web Key Set")
 	}
 	var keys []jose.JSONWebKey
 	for _, rk := range set.Keys {

@@ -74,11 +74,7 @@ func (s *Service) refresh(ctx context.Context, p *provider.Provider, seen *Accou
 			a = again
 		}
 		if errors.As(err, &pe) && pe.Code == "invalid_grant" {
-			a.NeedsSignIn = true
-			if serr := s.save(a); serr != nil {
-				return nil, serr
-			}
-			return nil, &SignInError{ID: p.ID, Name: p.DisplayName(), Err: ErrRefused}
+			return nil, s.markRefused(p, a)
 		}
 	}
 	if err != nil {
@@ -151,11 +147,7 @@ func (s *Service) recheckOAuth1(ctx context.Context, p *provider.Provider) (*Acc
 	prof, err := s.fetchProfile(ctx, p, client, nil)
 	var re *ResponseError
 	if errors.As(err, &re) && re.Status == http.StatusUnauthorized {
-		a.NeedsSignIn = true
-		if serr := s.save(a); serr != nil {
-			return nil, serr
-		}
-		return nil, &SignInError{ID: p.ID, Name: p.DisplayName(), Err: ErrRefused}
+		return nil, s.markRefused(p, a)
 	}
 	if err != nil {
 		return nil, err
@@ -165,4 +157,16 @@ func (s *Service) recheckOAuth1(ctx context.Context, p *provider.Provider) (*Acc
 		return nil, err
 	}
 	return a, nil
+}
+
+// markRefused records that the provider refused a's credentials, so the
+// account shows needs_signin and is not tried again, and returns the error
+// that says to sign in again (or the keychain's, when the record could not
+// be written).
+func (s *Service) markRefused(p *provider.Provider, a *Account) error {
+	a.NeedsSignIn = true
+	if err := s.save(a); err != nil {
+		return err
+	}
+	return &SignInError{ID: p.ID, Name: p.DisplayName(), Err: ErrRefused}
 }

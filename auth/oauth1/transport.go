@@ -7,14 +7,14 @@ import (
 	"fmt"
 	"io"
 	"mime"
-	"net"
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 	"sync"
 
 	"github.com/mrjones/oauth"
+
+	"latchkey/auth/provider"
 )
 
 // MaxResponseBytes bounds a token endpoint's answer. Token responses are a
@@ -187,19 +187,10 @@ func checkURL(u *url.URL) error {
 	switch {
 	case u.Scheme == "https" && u.Host != "":
 		return nil
-	case u.Scheme == "http" && u.Host != "" && isLoopback(u.Hostname()):
+	case u.Scheme == "http" && u.Host != "" && provider.IsLoopbackHost(u.Hostname()):
 		return nil
 	case u.Scheme == "http" && u.Host != "":
 		return errors.New("is plain http; use https (plain http is only allowed for 127.0.0.1, [::1] and localhost)")
 	}
 	return errors.New("is not an absolute https URL")
-}
-
-// isLoopback reports whether host is localhost or a loopback IP literal.
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }

@@ -19,14 +19,15 @@ import (
 )
 
 // testService builds a Service over providers parsed from TOML, the real
-// keychain (a private service name) and the given browser.
-func testService(t *testing.T, toml string, br browser.Opener) (*Service, *keychain.Store) {
+// keychain (a private service name, with the store options given) and the
+// given browser.
+func testService(t testing.TB, toml string, br browser.Opener, opts ...keychain.Option) (*Service, *keychain.Store) {
 	t.Helper()
 	ps, probs := provider.Parse("test.toml", []byte(toml))
 	if len(probs) > 0 {
 		t.Fatalf("test config has problems: %v", probs)
 	}
-	store := keychain.New(keychain.System(keychain.DefaultTimeout), keychaintest.Require(t))
+	store := keychain.New(keychain.System(keychain.DefaultTimeout), keychaintest.Require(t), opts...)
 	svc := New(Options{
 		Config:       &provider.Config{Path: "test.toml", Providers: ps},
 		Store:        store,

@@ -99,7 +99,11 @@ type SignInError struct {
 }
 
 func (e *SignInError) Error() string {
-	return fmt.Sprintf("%s: %v; run `latchkey login %s` (or press Sign in in the window)", e.Name, e.Err, e.ID)
+	button := "Sign in again"
+	if errors.Is(e.Err, ErrNotSignedIn) {
+		button = "Sign in"
+	}
+	return fmt.Sprintf("%s: %v; run `latchkey login %s` (or press %s in the window)", e.Name, e.Err, e.ID, button)
 }
 
 func (e *SignInError) Unwrap() error { return e.Err }

@@ -66,8 +66,9 @@ func (s *Service) refresh(ctx context.Context, p *provider.Provider, seen *Accou
 		if lerr != nil {
 			return nil, lerr
 		}
+		changed := again.Token.RefreshToken != a.Token.RefreshToken || again.Token.AccessToken != a.Token.AccessToken
 		switch {
-		case StateOf(again, s.now()).Usable():
+		case changed && StateOf(again, s.now()).Usable():
 			return again, nil
 		case again.Token.RefreshToken != a.Token.RefreshToken && again.Token.RefreshToken != "":
 			fresh, err = s.redeem(ctx, p, again)

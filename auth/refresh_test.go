@@ -248,6 +248,23 @@ func TestRefreshRefusedNeedsSignIn(t *testing.T) {
 	}
 }
 
+// TestForcedRefreshOfRotatedTokenIsRefused: the token is still valid,
+// but its refresh token was spent elsewhere. The Refresh button must not
+// report success with the unchanged record.
+func TestForcedRefreshOfRotatedTokenIsRefused(t *testing.T) {
+	svc, idp, _, first := refreshSetup(t)
+	if code := postRefresh(t, idp, first.Token.RefreshToken); code != "" {
+		t.Fatalf("rotating behind our back: %s", code)
+	}
+	_, err := svc.Refresh(context.Background(), "idp")
+	if !errors.Is(err, ErrRefused) || !strings.Contains(err.Error(), "press Sign in again in the window") {
+		t.Fatalf("got %v, want ErrRefused", err)
+	}
+	if sts, _ := svc.Statuses(); sts[0].State != StateNeedsSignIn {
+		t.Fatalf("state %s, want needs_signin", sts[0].State)
+	}
+}
+
 func TestRefreshRereadsStoreOnInvalidGrant(t *testing.T) {
 	svc, idp, clock, first := refreshSetup(t)
 	// Another process rotated the token and stored the result (without our

@@ -11,9 +11,10 @@ import (
 type copyKind int
 
 const (
-	copyToken  copyKind = iota // the access token
-	copyHeader                 // "Authorization: Bearer <token>" (OAuth 2.0)
-	copySecret                 // the token secret (OAuth 1.0a)
+	copyToken   copyKind = iota // the access token
+	copyHeader                  // "Authorization: Bearer <token>" (OAuth 2.0)
+	copySecret                  // the token secret (OAuth 1.0a)
+	copyIDToken                 // the raw id_token (OpenID Connect)
 )
 
 // copyKindsFor lists the Copy buttons for p's protocol. An OAuth 1.0a
@@ -31,6 +32,8 @@ func (k copyKind) button() string {
 		return "Copy header"
 	case copySecret:
 		return "Copy secret"
+	case copyIDToken:
+		return "Copy id_token"
 	}
 	return "Copy token"
 }
@@ -42,6 +45,8 @@ func (k copyKind) what() string {
 		return "the Authorization header line"
 	case copySecret:
 		return "the token secret"
+	case copyIDToken:
+		return "the id_token"
 	}
 	return "the access token"
 }
@@ -57,6 +62,8 @@ func (k copyKind) text(a *auth.Account) string {
 		return "Authorization: " + typ + " " + a.Token.AccessToken
 	case copySecret:
 		return a.Token.TokenSecret
+	case copyIDToken:
+		return a.Token.IDToken
 	}
 	return a.Token.AccessToken
 }
@@ -64,7 +71,8 @@ func (k copyKind) text(a *auth.Account) string {
 // copy puts k of provider i's token on the clipboard. The token comes from
 // Service.Token, off the UI goroutine, so that what is copied is usable
 // now: an expired token is renewed where it can be (and the panel then
-// shows the new one), or refused with the words to fix it.
+// shows the new one), or refused with the words to fix it (a refused
+// refresh token also turns the badge to "sign in again").
 func (w *window) copy(i int, k copyKind) {
 	p := w.status[i].Provider
 	go func() {
@@ -73,7 +81,10 @@ func (w *window) copy(i int, k copyKind) {
 		a, err := w.svc.Token(ctx, p.ID)
 		w.apply(evCopied, func() {
 			if err != nil {
-				w.showError("Nothing was copied", auth.Describe(err))
+				w.markRefused(i, err)
+				if msg := auth.Describe(err); msg != "" {
+					w.showError("Nothing was copied", msg)
+				}
 				return
 			}
 			// Token may have renewed the token: show the one copied.
@@ -82,11 +93,11 @@ func (w *window) copy(i int, k copyKind) {
 			}
 			text := k.text(a)
 			if text == "" {
-				w.flash(i, p.DisplayName()+" gave no "+strings.TrimPrefix(k.what(), "the ")+": nothing was copied.")
+				w.flashNear(i, k, p.DisplayName()+" gave no "+strings.TrimPrefix(k.what(), "the ")+": nothing was copied.")
 				return
 			}
 			w.app.Clipboard().SetContent(text)
-			w.flash(i, "Copied "+k.what()+" to the clipboard.")
+			w.flashNear(i, k, "Copied "+k.what()+" to the clipboard.")
 		})
 	}()
 }

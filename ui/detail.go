@@ -29,19 +29,22 @@ type detail struct {
 	index  int // the provider shown; -1 before the first
 
 	// Live parts of the current content; nil when not shown.
-	expires   *widget.Label // the countdown
-	account   *auth.Account // the account shown, if any
-	flash     *widget.Label // "Copied …"
-	avatar    *fyne.Container
-	avatarURL string
-	secrets   []*secretRow
-	revealed  bool
-	reveal    *widget.Button
-	signIn    *widget.Button
-	signOut   *widget.Button
-	heading   *widget.Label
-	userName  *widget.Label
-	userEmail *widget.Label
+	expires    *widget.Label // the countdown
+	account    *auth.Account // the account shown, if any
+	flash      *widget.Label // "Copied …", "Renewed …"
+	idFlash    *widget.Label // "Copied the id_token …"
+	avatar     *fyne.Container
+	avatarURL  string
+	secrets    []*secretRow
+	revealed   bool
+	reveal     *widget.Button
+	signIn     *widget.Button
+	signInCode *widget.Button // Sign in with a code (RFC 8628)
+	refresh    *widget.Button
+	signOut    *widget.Button
+	heading    *widget.Label
+	userName   *widget.Label
+	userEmail  *widget.Label
 }
 
 func newDetail(w *window) *detail {
@@ -86,13 +89,33 @@ func (d *detail) show(i int) {
 	d.box.Refresh()
 }
 
-// signedOut explains what signing in does and offers it.
+// signedOut explains what signing in does and offers it: in the browser,
+// with a code (RFC 8628) where the provider may offer that, or both.
 func (d *detail) signedOut(p *provider.Provider) fyne.CanvasObject {
-	how := fmt.Sprintf("Sign in opens %s in your web browser. When you allow access, Latchkey catches the answer on this computer and keeps the token in your keychain.", p.DisplayName())
-	if p.Protocol == provider.OAuth1 && p.Callback == provider.CallbackOOB {
-		how = fmt.Sprintf("Sign in opens %s in your web browser. When you allow access it shows a verification code: paste it into Latchkey, which keeps the token in your keychain.", p.DisplayName())
+	name := p.DisplayName()
+	var how string
+	switch {
+	case !browserSignIn(p):
+		how = fmt.Sprintf("Sign in with a code shows a short code: enter it on %s's page, on this computer or any other device with a browser. Latchkey waits until you have, and keeps the token in your keychain.", name)
+	case p.Protocol == provider.OAuth1 && p.Callback == provider.CallbackOOB:
+		how = fmt.Sprintf("Sign in opens %s in your web browser. When you allow access it shows a verification code: paste it into Latchkey, which keeps the token in your keychain.", name)
+	default:
+		how = fmt.Sprintf("Sign in opens %s in your web browser. When you allow access, Latchkey catches the answer on this computer and keeps the token in your keychain.", name)
 	}
-	d.signIn = &widget.Button{Text: "Sign in", Icon: theme.LoginIcon(), Importance: widget.HighImportance, OnTapped: func() { d.w.startSignIn(d.index) }}
+	var buttons []fyne.CanvasObject
+	if browserSignIn(p) {
+		d.signIn = &widget.Button{Text: "Sign in", Icon: theme.LoginIcon(), Importance: widget.HighImportance, OnTapped: func() { d.w.startSignIn(d.index) }}
+		buttons = append(buttons, d.signIn)
+	}
+	if deviceOffered(p) {
+		importance := widget.HighImportance
+		if browserSignIn(p) {
+			importance = widget.MediumImportance
+			how += " Sign in with a code instead shows a short code to enter on any device with a browser, for when this computer's browser cannot be used."
+		}
+		d.signInCode = &widget.Button{Text: "Sign in with a code", Icon: theme.ComputerIcon(), Importance: importance, OnTapped: func() { d.w.startDevice(d.index) }}
+		buttons = append(buttons, d.signInCode)
+	}
 	facts := []fyne.CanvasObject{}
 	if len(p.Scopes) > 0 {
 		facts = append(facts, fieldName("Asks for"), value(strings.Join(p.Scopes, " ")))
@@ -104,7 +127,7 @@ func (d *detail) signedOut(p *provider.Provider) fyne.CanvasObject {
 	if len(facts) > 0 {
 		content = append(content, container.New(layout.NewFormLayout(), facts...))
 	}
-	content = append(content, container.NewHBox(d.signIn))
+	content = append(content, container.NewHBox(buttons...))
 	return widget.NewCard("", "", container.NewVBox(content...))
 }
 
@@ -113,6 +136,9 @@ func signInSite(p *provider.Provider) string {
 	raw := p.AuthorizeURL
 	if raw == "" {
 		raw = p.Issuer
+	}
+	if raw == "" {
+		raw = p.DeviceAuthorizationURL
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
@@ -188,9 +214,25 @@ func (d *detail) signedIn(st auth.Status) []fyne.CanvasObject {
 		b := &widget.Button{Text: k.button(), Icon: theme.ContentCopyIcon(), OnTapped: func() { d.w.copy(d.index, k) }}
 		copyButtons = append(copyButtons, b)
 	}
+	if refreshOffered(st) {
+		d.refresh = &widget.Button{Text: "Refresh", Icon: theme.ViewRefreshIcon(), OnTapped: func() { d.w.refresh(d.index) }}
+		if st.State == auth.StateRefreshable {
+			d.refresh.Importance = widget.HighImportance
+		}
+		copyButtons = append(copyButtons, d.refresh)
+	}
 	copyButtons = append(copyButtons, layout.NewSpacer(), d.reveal)
 	d.flash = &widget.Label{Importance: widget.SuccessImportance, Truncation: fyne.TextTruncateEllipsis}
 	d.flash.Hide()
+	if d.w.refreshing[p.ID] {
+		if d.refresh != nil {
+			d.refresh.SetText("Refreshing…")
+			d.refresh.Disable()
+		}
+		d.flash.Importance = widget.MediumImportance
+		d.flash.SetText(refreshProgress(p))
+		d.flash.Show()
+	}
 	token := container.NewVBox(
 		container.New(layout.NewFormLayout(), rows...),
 		container.NewHBox(copyButtons...),
@@ -199,16 +241,20 @@ func (d *detail) signedIn(st auth.Status) []fyne.CanvasObject {
 
 	// What can be done with the account (shown in the header).
 	importance := widget.MediumImportance
-	if st.State == auth.StateExpired || st.State == auth.StateNeedsSignIn {
+	if st.State == auth.StateExpiring || st.State == auth.StateExpired || st.State == auth.StateNeedsSignIn {
 		importance = widget.HighImportance
 	}
 	d.signIn = &widget.Button{Text: "Sign in again", Icon: theme.LoginIcon(), Importance: importance, OnTapped: func() { d.w.startSignIn(d.index) }}
 	d.signOut = &widget.Button{Text: "Sign out", Icon: theme.LogoutIcon(), Importance: widget.DangerImportance, OnTapped: func() { d.w.confirmSignOut(d.index) }}
 
-	return []fyne.CanvasObject{
+	cards := []fyne.CanvasObject{
 		widget.NewCard("", "", person),
 		widget.NewCard("", "", token),
 	}
+	if p.Protocol == provider.OIDC && tok.IDToken != "" {
+		cards = append(cards, d.idTokenCard(a))
+	}
+	return cards
 }
 
 // keychainProblem says why the account could not be read and what to do.
@@ -275,13 +321,20 @@ func (s *secretRow) set(revealed bool) {
 	s.label.Refresh()
 }
 
-// stateText is a signed-in account's state in a sentence.
+// stateText is a signed-in account's state in a sentence: what it means
+// and what to do (docs/TOKENS.md).
 func stateText(st auth.Status) string {
 	switch st.State {
 	case auth.StateValid:
 		return "Signed in · the token is valid"
+	case auth.StateExpiring:
+		return "Signed in · the token expires soon and cannot be renewed: sign in again"
 	case auth.StateExpired:
 		return "The token has expired: sign in again to get a new one"
+	case auth.StateRefreshable:
+		return "Signed in · the token is renewed when used, or press Refresh"
+	case auth.StateNeedsSignIn:
+		return st.Provider.DisplayName() + " no longer accepts the token: sign in again"
 	}
 	return "Signed in · " + stateWords(st.State)
 }

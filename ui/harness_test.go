@@ -9,6 +9,8 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -35,6 +37,9 @@ type setup struct {
 	browser browser.Opener   // nil: a fake browser that completes each sign-in
 	now     func() time.Time // the Service's clock; nil: time.Now
 	opts    options          // the window's seams; observe is set by the harness
+	// transport, when set, wraps the Service's HTTP transport (e.g. to
+	// hold a request until the test has looked at the window).
+	transport func(next http.RoundTripper) http.RoundTripper
 }
 
 // harness is a Latchkey window in Fyne's test driver over a real
@@ -64,16 +69,20 @@ func newHarness(t *testing.T, s setup) *harness {
 		cfg.Providers, cfg.Problems = provider.Parse(s.path, []byte(s.toml))
 	}
 	if s.store == nil {
-		s.store = keychain.New(keychain.System(keychain.DefaultTimeout), keychaintest.Require(t))
+		s.store = realKeychain(t)
 	}
 	if s.browser == nil {
 		s.browser = authtest.NewBrowser()
+	}
+	var rt http.RoundTripper = pictures{next: http.DefaultTransport}
+	if s.transport != nil {
+		rt = s.transport(rt)
 	}
 	svc := auth.New(auth.Options{
 		Config:       cfg,
 		Store:        s.store,
 		Browser:      s.browser,
-		HTTPClient:   &http.Client{Timeout: 10 * time.Second, Transport: pictures{next: http.DefaultTransport}},
+		HTTPClient:   &http.Client{Timeout: 10 * time.Second, Transport: rt},
 		Now:          s.now,
 		LoginTimeout: 30 * time.Second,
 	})
@@ -91,6 +100,10 @@ func newHarness(t *testing.T, s setup) *harness {
 		if h.w.signing != nil { // end a sign-in the test left running
 			h.w.signing.cancelByPerson()
 			h.wait(evSignIn)
+		}
+		if h.w.device != nil { // and a device sign-in
+			h.w.device.cancelByPerson()
+			h.wait(evDeviceSignIn)
 		}
 		h.w.win.Close()
 	})
@@ -161,16 +174,41 @@ func (h *harness) overlayText() string {
 // button finds the visible button with this text under root.
 func (h *harness) button(root fyne.CanvasObject, text string) *widget.Button {
 	h.t.Helper()
+	found := h.findButton(root, text)
+	if found == nil {
+		h.t.Fatalf("no visible %q button; the screen says: %s", text, textOf(root))
+	}
+	return found
+}
+
+// findButton returns the visible button with this text under root, or nil.
+func (h *harness) findButton(root fyne.CanvasObject, text string) *widget.Button {
 	var found *widget.Button
 	walk(root, func(o fyne.CanvasObject) {
 		if b, ok := o.(*widget.Button); ok && b.Text == text && found == nil {
 			found = b
 		}
 	})
-	if found == nil {
-		h.t.Fatalf("no visible %q button; the screen says: %s", text, textOf(root))
-	}
 	return found
+}
+
+// rowText is the badge of provider i in the list, as drawn.
+func (h *harness) rowText(i int) string {
+	h.t.Helper()
+	var row *providerRow
+	n := 0
+	walk(h.w.list, func(o fyne.CanvasObject) {
+		if r, ok := o.(*providerRow); ok {
+			if n == i {
+				row = r
+			}
+			n++
+		}
+	})
+	if row == nil {
+		h.t.Fatalf("the list draws no row %d", i)
+	}
+	return row.state.Text
 }
 
 // walk visits every visible object under o, widgets through their
@@ -278,3 +316,96 @@ var adaPNG = func() []byte {
 	_ = png.Encode(&b, img)
 	return b.Bytes()
 }()
+
+// clock is a frozen clock that tests move by hand; it starts at the real
+// time. Safe for concurrent use (the Service reads it from its
+// goroutines).
+type clock struct{ t atomic.Pointer[time.Time] }
+
+func newClock() *clock {
+	c := &clock{}
+	c.set(time.Now())
+	return c
+}
+
+func (c *clock) now() time.Time  { return *c.t.Load() }
+func (c *clock) set(t time.Time) { c.t.Store(&t) }
+
+// gate holds one request at a time to a given path, so that a test can
+// look at the window while a background call is in flight, then let it
+// go. Requests to other paths, and to the path while the gate is not
+// armed, pass. A held request also ends when its context does.
+type gate struct {
+	next    http.RoundTripper
+	mu      sync.Mutex
+	path    string        // the path to hold next; "" when not armed
+	held    chan struct{} // closed when that request has arrived
+	release chan struct{} // closed to let it go
+}
+
+// wrap is a setup.transport.
+func (g *gate) wrap(next http.RoundTripper) http.RoundTripper {
+	g.next = next
+	return g
+}
+
+// hold arms the gate for the next request to path. Wait on the returned
+// channel until it has arrived; call release to let it go (at the end of
+// the test at the latest: release is safe to call twice).
+func (g *gate) hold(t *testing.T, path string) (held <-chan struct{}, release func()) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.path, g.held, g.release = path, make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	rel := g.release
+	release = func() { once.Do(func() { close(rel) }) }
+	t.Cleanup(release)
+	return g.held, release
+}
+
+func (g *gate) RoundTrip(r *http.Request) (*http.Response, error) {
+	g.mu.Lock()
+	var held, release chan struct{}
+	if g.path != "" && r.URL.Path == g.path {
+		held, release = g.held, g.release
+		g.path = ""
+	}
+	g.mu.Unlock()
+	if held != nil {
+		close(held)
+		select {
+		case <-release:
+		case <-r.Context().Done():
+			return nil, r.Context().Err()
+		}
+	}
+	return g.next.RoundTrip(r)
+}
+
+// arrived waits (at most 20 s) until ch is closed.
+func arrived(t *testing.T, ch <-chan struct{}, what string) {
+	t.Helper()
+	select {
+	case <-ch:
+	case <-time.After(20 * time.Second):
+		t.Fatalf("%s did not happen within 20s", what)
+	}
+}
+
+// countingStore counts the keychain reads that pass through it.
+type countingStore struct {
+	auth.Store
+	loads atomic.Int32
+}
+
+func (s *countingStore) Load(id string) ([]byte, error) {
+	s.loads.Add(1)
+	return s.Store.Load(id)
+}
+
+// realKeychain is the real keychain under a private service name (or a
+// skip saying why there is none).
+func realKeychain(t *testing.T) auth.Store {
+	t.Helper()
+	return keychain.New(keychain.System(keychain.DefaultTimeout), keychaintest.Require(t))
+}

@@ -2,10 +2,12 @@ package ui
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
 	"latchkey/auth"
+	"latchkey/auth/authtest"
 	"latchkey/auth/keychain"
 	"latchkey/auth/provider"
 )
@@ -72,5 +74,77 @@ func TestCountdown(t *testing.T) {
 		if got := countdown(d); got != want {
 			t.Errorf("countdown(%v) = %q, want %q", d, got, want)
 		}
+	}
+}
+
+// TestBadgeFollowsTheClock moves the clock (the Service's and the
+// window's) over a signed-in 1-hour token and checks that the badge and the
+// panel follow auth.StateOf at each tick, reading nothing from the keychain:
+// valid → expiring → expired without a refresh token, valid → refreshable
+// with one.
+func TestBadgeFollowsTheClock(t *testing.T) {
+	type step struct {
+		at           time.Duration // from the token's expiry
+		state        auth.State
+		badge, panel string
+	}
+	valid := step{-10 * time.Minute, auth.StateValid, "Signed in as Ada Lovelace", "Signed in · the token is valid"}
+	for _, tc := range []struct {
+		name         string
+		refreshToken bool
+		steps        []step
+	}{
+		{"without a refresh token", false, []step{
+			valid,
+			{-4 * time.Minute, auth.StateExpiring, "Signed in as Ada Lovelace · expires soon", "the token expires soon and cannot be renewed: sign in again"},
+			{time.Minute, auth.StateExpired, "Expired: sign in again", "The token has expired: sign in again"},
+		}},
+		{"with a refresh token", true, []step{
+			valid,
+			{-4 * time.Minute, auth.StateRefreshable, "Signed in as Ada Lovelace · renewed when used", "the token is renewed when used, or press Refresh"},
+			{time.Minute, auth.StateRefreshable, "Signed in as Ada Lovelace · renewed when used", "the token is renewed when used, or press Refresh"},
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			idp := authtest.NewOAuth2(t)
+			if !tc.refreshToken {
+				// fosite then issues refresh tokens only with offline_access,
+				// which the provider's scopes do not ask for.
+				idp.Config.RefreshTokenScopes = []string{"offline_access"}
+			}
+			clk := newClock()
+			store := &countingStore{Store: realKeychain(t)}
+			h := newHarness(t, setup{toml: idpTOML(idp), store: store, now: clk.now, opts: options{now: clk.now}}).start()
+			h.signIn(0, true)
+			a := h.w.status[0].Account
+			if held := a.Token.RefreshToken != ""; held != tc.refreshToken {
+				t.Fatalf("refresh token held: %v, want %v", held, tc.refreshToken)
+			}
+			// fosite's expires_in is counted on its own clock: 3599 or 3600 s.
+			if got := a.Token.Expiry.Sub(a.ObtainedAt); got < 59*time.Minute || got > time.Hour {
+				t.Fatalf("the token lives %v, want about 1h", got)
+			}
+			loads := store.loads.Load()
+			for _, s := range tc.steps {
+				clk.set(a.Token.Expiry.Add(s.at))
+				h.w.tick()
+				if got := h.w.status[0].State; got != s.state {
+					t.Errorf("at expiry%+v: state %q, want %q", s.at, got, s.state)
+				}
+				if got := h.rowText(0); got != s.badge {
+					t.Errorf("at expiry%+v: badge %q, want %q", s.at, got, s.badge)
+				}
+				if screen := h.screen(); !strings.Contains(screen, s.panel) {
+					t.Errorf("at expiry%+v: the panel does not say %q: %s", s.at, s.panel, screen)
+				}
+				refresh := h.findButton(h.w.win.Content(), "Refresh")
+				if (refresh != nil) != tc.refreshToken {
+					t.Errorf("at expiry%+v: Refresh shown: %v, want %v (a refresh token is held: %v)", s.at, refresh != nil, tc.refreshToken, tc.refreshToken)
+				}
+			}
+			if n := store.loads.Load() - loads; n != 0 {
+				t.Errorf("the ticks read the keychain %d times, want 0", n)
+			}
+		})
 	}
 }

@@ -135,6 +135,20 @@ var scenarios = []scenario{
 		br.Next(t)
 		return h
 	}},
+	{"device-code", fyne.NewSize(800, 600), func(t *testing.T) *harness {
+		// The code as it shows, 30 s after the provider issued it.
+		toml := strings.Replace(workTOML, "scopes", `device_authorization_url = "https://login.example.com/oauth2/device"`+"\nscopes", 1)
+		h := newHarness(t, setup{
+			toml:      toml,
+			store:     keychain.New(keychain.Memory(), "latchkey-test"),
+			now:       func() time.Time { return signedInAt },
+			transport: func(next http.RoundTripper) http.RoundTripper { return deviceStub{next} },
+			opts:      options{now: func() time.Time { return signedInAt.Add(30 * time.Second) }},
+		}).start()
+		test.Tap(h.button(h.w.win.Content(), "Sign in with a code"))
+		h.wait(evDeviceCode)
+		return h
+	}},
 	{"config-problems", fyne.NewSize(800, 600), func(t *testing.T) *harness {
 		return newHarness(t, setup{toml: workTOML + brokenTOML}).start()
 	}},

@@ -44,9 +44,16 @@ type signIn struct {
 }
 
 // startSignIn signs in to provider i: a progress dialog shows while
-// Service.Login runs in its own goroutine. Only one sign-in runs at a time.
+// Service.Login runs in its own goroutine. Only one sign-in (in the
+// browser or with a code) runs at a time. A provider that offers only the
+// device grant (an OAuth 2.0 entry with device_authorization_url and no
+// authorize_url) is signed in to with a code instead.
 func (w *window) startSignIn(i int) {
-	if w.signing != nil {
+	if w.busy() {
+		return
+	}
+	if !browserSignIn(w.status[i].Provider) {
+		w.startDevice(i)
 		return
 	}
 	p := w.status[i].Provider

@@ -5,9 +5,11 @@
 // widgets are only touched on Fyne's goroutine).
 //
 // The window (docs/WINDOW.md): the configured providers on the left, each
-// with a status badge; on the right the selected provider's account and
-// token, with Sign in, Copy and Sign out. Config problems show as a banner,
-// an empty config as an explanation of how to add a provider.
+// with a status badge that follows the token's state as time passes; on the
+// right the selected provider's account and token (and, for OpenID Connect,
+// the id_token's claims), with Sign in (in the browser, or with a code),
+// Copy, Refresh and Sign out. Config problems show as a banner, an empty
+// config as an explanation of how to add a provider.
 package ui
 
 import (
@@ -101,6 +103,9 @@ const (
 	evCopied        event = "copied"         // a Copy ended, whatever the outcome
 	evSignedOut     event = "signed-out"     // a sign-out ended, whatever the outcome
 	evFlashCleared  event = "flash-cleared"  // a confirmation went away
+	evRefreshed     event = "refreshed"      // a Refresh ended, whatever the outcome
+	evDeviceCode    event = "device-code"    // a device sign-in's code is showing
+	evDeviceSignIn  event = "device-sign-in" // a device sign-in ended, whatever the outcome
 )
 
 // window is the state behind the Fyne window. Every field is touched only
@@ -120,11 +125,13 @@ type window struct {
 	list   *widget.List
 	detail *detail // the right-hand panel's current content
 
-	avatars  map[string]*avatarEntry // by picture URL
-	queued   []string                // picture URLs to fetch after this update
-	signing  *signIn                 // the sign-in in progress, if any
-	escape   func()                  // what Escape does now (the top dialog's Cancel)
-	flashGen int
+	avatars    map[string]*avatarEntry // by picture URL
+	queued     []string                // picture URLs to fetch after this update
+	signing    *signIn                 // the browser sign-in in progress, if any
+	device     *deviceSignIn           // the device sign-in in progress, if any
+	refreshing map[string]bool         // provider ids whose Refresh is running
+	escape     func()                  // what Escape does now (the top dialog's Cancel)
+	flashGen   int
 }
 
 func newWindow(a fyne.App, svc *auth.Service, opts options) *window {
@@ -141,13 +148,14 @@ func newWindow(a fyne.App, svc *auth.Service, opts options) *window {
 		opts.flashFor = 4 * time.Second
 	}
 	w := &window{
-		options:  opts,
-		app:      a,
-		win:      a.NewWindow("Latchkey"),
-		svc:      svc,
-		cfg:      svc.Config(),
-		selected: -1,
-		avatars:  map[string]*avatarEntry{},
+		options:    opts,
+		app:        a,
+		win:        a.NewWindow("Latchkey"),
+		svc:        svc,
+		cfg:        svc.Config(),
+		selected:   -1,
+		avatars:    map[string]*avatarEntry{},
+		refreshing: map[string]bool{},
 	}
 	w.status = make([]auth.Status, len(w.cfg.Providers))
 	for i := range w.cfg.Providers {
@@ -255,13 +263,20 @@ func (w *window) indexOf(id string) int {
 	return -1
 }
 
-// tick moves the countdown on and updates badges whose state changed with
-// time (a token that just expired).
+// tick moves the countdowns on (the token's, and a device code's) and
+// updates the badges and the panel whose state changed with time: valid →
+// expiring → expired, or → refreshable when a refresh token is held
+// (auth.StateOf at the window's clock). It reads nothing from the keychain:
+// StateOf needs only the account already shown, and the panel is rebuilt
+// only on a change of state.
 func (w *window) tick() {
+	now := w.now()
+	if w.device != nil {
+		w.device.tick(now)
+	}
 	if !w.loaded || w.detail == nil {
 		return
 	}
-	now := w.now()
 	for i, st := range w.status {
 		if st.Account == nil || st.Err != nil {
 			continue
@@ -279,12 +294,19 @@ func (w *window) tick() {
 }
 
 // close ends what the window started: a sign-in in progress is cancelled,
-// so its loopback port closes.
+// so its loopback port closes, and a device sign-in stops polling.
 func (w *window) close() {
 	if w.signing != nil {
 		w.signing.cancel()
 	}
+	if w.device != nil {
+		w.device.cancel()
+	}
 }
+
+// busy reports whether a sign-in (in the browser or with a code) is in
+// progress: only one runs at a time.
+func (w *window) busy() bool { return w.signing != nil || w.device != nil }
 
 // background returns a context for one Service call outside a sign-in.
 func background() (context.Context, context.CancelFunc) {
@@ -305,13 +327,25 @@ func (w *window) showError(title, msg string) {
 
 // flash shows a short confirmation under provider i's Copy buttons, when
 // it is the one shown. It goes away after flashFor.
-func (w *window) flash(i int, msg string) {
+func (w *window) flash(i int, msg string) { w.flashNear(i, copyToken, msg) }
+
+// flashNear shows a short confirmation under the button that copies k:
+// Copy id_token has its own line, in the id_token's card; the other
+// buttons share one. It goes away after flashFor.
+func (w *window) flashNear(i int, k copyKind, msg string) {
 	d := w.detail
-	if d == nil || d.flash == nil || w.selected != i {
+	if d == nil || w.selected != i {
+		return
+	}
+	label := d.flash
+	if k == copyIDToken && d.idFlash != nil {
+		label = d.idFlash
+	}
+	if label == nil {
 		return
 	}
 	w.flashGen++
-	gen, label := w.flashGen, d.flash
+	gen := w.flashGen
 	label.SetText(msg)
 	label.Show()
 	if w.flashFor < 0 {

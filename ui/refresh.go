@@ -1,0 +1,144 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"latchkey/auth"
+	"latchkey/auth/provider"
+)
+
+// refreshOffered reports whether the panel shows Refresh for st: for OAuth
+// 1.0a always (Service.Refresh then asks the provider whether the token
+// still works); for OAuth 2.0 and OpenID Connect when a refresh token is
+// held and the provider has not refused it (needs_signin: only a sign-in
+// helps then, and the panel says so).
+func refreshOffered(st auth.Status) bool {
+	a := st.Account
+	if a == nil {
+		return false
+	}
+	if st.Provider.Protocol == provider.OAuth1 {
+		return true
+	}
+	return a.Token.RefreshToken != "" && !a.NeedsSignIn
+}
+
+// refreshProgress is what the panel says while provider p's Refresh runs.
+func refreshProgress(p *provider.Provider) string {
+	if p.Protocol == provider.OAuth1 {
+		return fmt.Sprintf("Asking %s whether the token still works…", p.DisplayName())
+	}
+	return fmt.Sprintf("Asking %s for a new token…", p.DisplayName())
+}
+
+// refresh renews provider i's token now, whatever its state, with
+// Service.Refresh off the UI goroutine (OAuth 1.0a: asks the provider
+// whether the token still works). While it runs the button reads
+// Refreshing… and is disabled. Then the panel shows the new token and a
+// line says when it expires; a refusal marks the account needs_signin and
+// offers Sign in again; any other failure is shown in a dialog.
+func (w *window) refresh(i int) {
+	p := w.status[i].Provider
+	if w.refreshing[p.ID] {
+		return
+	}
+	var before string // the access token shown now
+	if a := w.status[i].Account; a != nil {
+		before = a.Token.AccessToken
+	}
+	w.refreshing[p.ID] = true
+	if i == w.selected {
+		w.detail.show(i)
+	}
+	go func() {
+		ctx, cancel := background()
+		defer cancel()
+		a, err := w.svc.Refresh(ctx, p.ID)
+		w.apply(evRefreshed, func() { w.refreshed(i, p, before, a, err) })
+	}()
+}
+
+// refreshed shows the outcome of Service.Refresh for provider i, whose
+// access token was before when it started.
+func (w *window) refreshed(i int, p *provider.Provider, before string, a *auth.Account, err error) {
+	delete(w.refreshing, p.ID)
+	if err == nil {
+		w.setStatus(i, auth.Status{Provider: p, Account: a, State: auth.StateOf(a, w.now())})
+		w.flash(i, w.renewedText(p, before, a))
+		return
+	}
+	refused := w.markRefused(i, err)
+	if i == w.selected {
+		w.detail.show(i) // the button is enabled again
+	}
+	msg := auth.Describe(err)
+	switch {
+	case msg == "":
+	case refused:
+		w.askSignInAgain(i, p.DisplayName()+" no longer accepts the token", msg)
+	default:
+		w.showError("Could not refresh the token of "+p.DisplayName(), msg)
+	}
+}
+
+// renewedText says what a successful Refresh brought. Service.Refresh
+// can hand back the stored token unchanged: when the provider refused the
+// refresh token but the stored access token is still usable (it takes that
+// for another program having refreshed first), so the text does not claim
+// a renewal then.
+func (w *window) renewedText(p *provider.Provider, before string, a *auth.Account) string {
+	if p.Protocol == provider.OAuth1 {
+		return p.DisplayName() + " still accepts the token."
+	}
+	exp := a.Token.Expiry
+	if a.Token.AccessToken == before {
+		if exp.IsZero() {
+			return "Not renewed: the stored token stays in use."
+		}
+		return fmt.Sprintf("Not renewed: the stored token stays in use until %s (in %s).", w.formatTime(exp), countdown(exp.Sub(w.now())))
+	}
+	if exp.IsZero() {
+		return "Renewed: " + p.DisplayName() + " did not say when the new token expires."
+	}
+	return fmt.Sprintf("Renewed: the new token expires %s (in %s).", w.formatTime(exp), countdown(exp.Sub(w.now())))
+}
+
+// markRefused shows provider i as needs_signin when err says the provider
+// refused its credentials (auth has then marked the stored account so),
+// and reports whether it did.
+func (w *window) markRefused(i int, err error) bool {
+	if !errors.Is(err, auth.ErrRefused) {
+		return false
+	}
+	st := w.status[i]
+	if st.Account != nil && !st.Account.NeedsSignIn {
+		a := *st.Account
+		a.NeedsSignIn = true
+		w.setStatus(i, auth.Status{Provider: st.Provider, Account: &a, State: auth.StateNeedsSignIn})
+	}
+	return true
+}
+
+// askSignInAgain says msg, why the stored token is no good any more, and
+// offers Sign in again (which starts the sign-in) and Close.
+func (w *window) askSignInAgain(i int, title, msg string) {
+	label := &widget.Label{Text: msg, Wrapping: fyne.TextWrapWord, Selectable: true}
+	d := dialog.NewCustomWithoutButtons(title, label, w.win)
+	again := &widget.Button{Text: "Sign in again", Icon: theme.LoginIcon(), Importance: widget.HighImportance, OnTapped: func() {
+		d.Hide()
+		w.startSignIn(i)
+	}}
+	closeBtn := &widget.Button{Text: "Close", OnTapped: d.Hide}
+	d.SetButtons([]fyne.CanvasObject{closeBtn, again})
+	d.SetIcon(theme.WarningIcon())
+	d.SetOnClosed(func() { w.escape = nil })
+	d.Resize(dialogSize(d, w.win))
+	w.escape = d.Hide
+	d.Show()
+}

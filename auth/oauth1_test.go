@@ -39,21 +39,8 @@ func oauth1Setup(t *testing.T, method, callback string, opts authtest.OAuth1Opti
 	}
 	idp := authtest.NewOAuth1Provider(t, opts)
 	br := authtest.NewBrowser()
-	svc, _ := testService(t, fmt.Sprintf(`
-[[provider]]
-id = "idp"
-name = "Photos"
-protocol = "oauth1"
-client_id = %q
-client_secret = %q
-request_token_url = %q
-authorize_url = %q
-access_token_url = %q
-userinfo_url = %q
-signature_method = %q
-callback = %q
-authorize_params = { perms = "read" }
-%s`, idp.ConsumerKey, idp.ConsumerSecret, idp.RequestTokenURL, idp.AuthorizeURL, idp.AccessTokenURL, idp.ProfileURL, method, callback, extra), br)
+	svc, _ := testService(t, idp.ProviderTOML("idp", "Photos", callback,
+		fmt.Sprintf("signature_method = %q", method), `authorize_params = { perms = "read" }`, extra), br)
 	return svc, idp, br
 }
 

@@ -17,22 +17,7 @@ import (
 
 // oauth2TOML configures provider "idp" against the fosite server srv.
 func oauth2TOML(srv *authtest.OAuth2, clientID, auth, extra string) string {
-	secret := ""
-	if auth != "none" {
-		secret = fmt.Sprintf("client_secret = %q\n", authtest.ClientSecret)
-	}
-	return fmt.Sprintf(`
-[[provider]]
-id = "idp"
-name = "Test IdP"
-protocol = "oauth2"
-client_id = %q
-%stoken_endpoint_auth = %q
-authorize_url = %q
-access_token_url = %q
-userinfo_url = %q
-scopes = ["read", "email"]
-%s`, clientID, secret, auth, srv.AuthorizeURL(), srv.TokenURL(), srv.UserinfoURL(), extra)
+	return srv.ProviderTOML("idp", "Test IdP", clientID, auth, extra)
 }
 
 func TestOAuth2LoginEndToEnd(t *testing.T) {

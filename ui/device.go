@@ -245,18 +245,7 @@ func (d *deviceSignIn) finish(a *auth.Account, err error) {
 	}
 	d.hide()
 	w.escape = nil
-	if err == nil {
-		if i := w.indexOf(d.p.ID); i >= 0 {
-			w.setStatus(i, auth.Status{Provider: d.p, Account: a, State: auth.StateOf(a, w.now())})
-		}
-		return
-	}
-	if d.cancelled {
-		return
-	}
-	if msg := auth.Describe(err); msg != "" {
-		w.showError("Sign-in to "+d.p.DisplayName()+" did not finish", msg)
-	}
+	w.showSignInResult(d.p, a, err, d.cancelled)
 }
 
 // sizeNameCode is the text size of the user code; only codeTheme knows it.

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"bytes"
-	"fmt"
 	"image"
 	"image/color"
 	"image/png"
@@ -252,35 +251,13 @@ func (h *harness) screen() string { return textOf(h.w.win.Content()) }
 
 // idpTOML configures "idp", an OAuth 2.0 provider on the fosite server.
 func idpTOML(idp *authtest.OAuth2) string {
-	return fmt.Sprintf(`
-[[provider]]
-id = "idp"
-name = "Test IdP"
-protocol = "oauth2"
-client_id = %q
-authorize_url = %q
-access_token_url = %q
-userinfo_url = %q
-scopes = ["read", "email"]
-`, authtest.PublicClientID, idp.AuthorizeURL(), idp.TokenURL(), idp.UserinfoURL())
+	return idp.ProviderTOML("idp", "Test IdP", authtest.PublicClientID, "none")
 }
 
 // oauth1TOML configures "photos", an OAuth 1.0a provider with the given
 // callback.
 func oauth1TOML(p *authtest.OAuth1Provider, callback string) string {
-	return fmt.Sprintf(`
-[[provider]]
-id = "photos"
-name = "Photo Share"
-protocol = "oauth1"
-client_id = %q
-client_secret = %q
-request_token_url = %q
-authorize_url = %q
-access_token_url = %q
-userinfo_url = %q
-callback = %q
-`, p.ConsumerKey, p.ConsumerSecret, p.RequestTokenURL, p.AuthorizeURL, p.AccessTokenURL, p.ProfileURL, callback)
+	return p.ProviderTOML("photos", "Photo Share", callback)
 }
 
 // pictures serves profile pictures for https://example.com (where the

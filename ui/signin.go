@@ -166,17 +166,24 @@ func (s *signIn) finish(a *auth.Account, err error) {
 	s.hideProgress()
 	s.hidePrompt()
 	w.escape = nil
+	w.showSignInResult(s.p, a, err, s.cancelled)
+}
+
+// showSignInResult applies the outcome of a sign-in, by browser or by code:
+// the account in the list and panel, or what went wrong in a dialog. A
+// sign-in the person cancelled says nothing.
+func (w *window) showSignInResult(p *provider.Provider, a *auth.Account, err error, cancelled bool) {
 	if err == nil {
-		if i := w.indexOf(s.p.ID); i >= 0 {
-			w.setStatus(i, auth.Status{Provider: s.p, Account: a, State: auth.StateOf(a, w.now())})
+		if i := w.indexOf(p.ID); i >= 0 {
+			w.setStatus(i, auth.Status{Provider: p, Account: a, State: auth.StateOf(a, w.now())})
 		}
 		return
 	}
-	if s.cancelled {
+	if cancelled {
 		return
 	}
 	if msg := auth.Describe(err); msg != "" {
-		w.showError("Sign-in to "+s.p.DisplayName()+" did not finish", msg)
+		w.showError("Sign-in to "+p.DisplayName()+" did not finish", msg)
 	}
 }
 

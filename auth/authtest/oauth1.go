@@ -207,6 +207,26 @@ func (p *OAuth1Provider) SetFault(endpoint OAuth1Endpoint, fault OAuth1Fault) {
 // once it is held (up to 16 unread).
 func (p *OAuth1Provider) Stalled() <-chan OAuth1Endpoint { return p.stalled }
 
+// ProviderTOML is a providers.toml entry for this provider: the given id,
+// name and callback ("loopback" or "oob"), its consumer credentials and
+// endpoints. extra lines (signature_method, authorize_params, …) go inside
+// the same table.
+func (p *OAuth1Provider) ProviderTOML(id, name, callback string, extra ...string) string {
+	return fmt.Sprintf(`
+[[provider]]
+id = %q
+name = %q
+protocol = "oauth1"
+client_id = %q
+client_secret = %q
+request_token_url = %q
+authorize_url = %q
+access_token_url = %q
+userinfo_url = %q
+callback = %q
+%s`, id, name, p.ConsumerKey, p.ConsumerSecret, p.RequestTokenURL, p.AuthorizeURL, p.AccessTokenURL, p.ProfileURL, callback, strings.Join(extra, "\n"))
+}
+
 // RevokeAccessTokens forgets every access token issued so far, as a
 // provider does when the person revokes the application: signed requests
 // with them then answer 401.

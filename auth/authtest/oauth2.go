@@ -10,8 +10,10 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -163,6 +165,29 @@ func (s *OAuth2) AuthorizeURL() string { return s.URL + "/authorize" }
 
 // TokenURL is the token endpoint.
 func (s *OAuth2) TokenURL() string { return s.URL + "/token" }
+
+// ProviderTOML is a providers.toml entry for this server: the given id,
+// name and client (auth: "none", "client_secret_basic" or
+// "client_secret_post", with ClientSecret), its endpoints and scopes
+// read and email. extra lines go inside the same table.
+func (s *OAuth2) ProviderTOML(id, name, clientID, auth string, extra ...string) string {
+	secret := ""
+	if auth != "none" {
+		secret = fmt.Sprintf("client_secret = %q\n", ClientSecret)
+	}
+	return fmt.Sprintf(`
+[[provider]]
+id = %q
+name = %q
+protocol = "oauth2"
+client_id = %q
+%stoken_endpoint_auth = %q
+authorize_url = %q
+access_token_url = %q
+userinfo_url = %q
+scopes = ["read", "email"]
+%s`, id, name, clientID, secret, auth, s.AuthorizeURL(), s.TokenURL(), s.UserinfoURL(), strings.Join(extra, "\n"))
+}
 
 // RevokeURL is the RFC 7009 revocation endpoint.
 func (s *OAuth2) RevokeURL() string { return s.URL + "/revoke" }

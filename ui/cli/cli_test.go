@@ -70,17 +70,7 @@ func (h *harness) run(stdin string, args ...string) (int, string, string) {
 }
 
 func idpTOML(idp *authtest.OAuth2) string {
-	return fmt.Sprintf(`
-[[provider]]
-id = "idp"
-name = "Test IdP"
-protocol = "oauth2"
-client_id = %q
-authorize_url = %q
-access_token_url = %q
-userinfo_url = %q
-scopes = ["read"]
-`, authtest.PublicClientID, idp.AuthorizeURL(), idp.TokenURL(), idp.UserinfoURL())
+	return idp.ProviderTOML("idp", "Test IdP", authtest.PublicClientID, "none")
 }
 
 func TestLoginStatusTokenLogout(t *testing.T) {
@@ -295,19 +285,7 @@ func (noSecretService) Set(string, string, string) error   { return errNoService
 func (noSecretService) Delete(string, string) error        { return errNoService }
 
 func oauth1OOBTOML(idp *authtest.OAuth1Provider) string {
-	return fmt.Sprintf(`
-[[provider]]
-id = "photos"
-name = "Photos"
-protocol = "oauth1"
-client_id = %q
-client_secret = %q
-request_token_url = %q
-authorize_url = %q
-access_token_url = %q
-userinfo_url = %q
-callback = "oob"
-`, idp.ConsumerKey, idp.ConsumerSecret, idp.RequestTokenURL, idp.AuthorizeURL, idp.AccessTokenURL, idp.ProfileURL)
+	return idp.ProviderTOML("photos", "Photos", "oob")
 }
 
 func TestLoginOOBReadsVerifierFromStdin(t *testing.T) {

@@ -28,16 +28,7 @@ func main() {
 	}
 	defer idp.Close()
 	idp.OmitPicture() // no request may leave this machine
-	toml := fmt.Sprintf(`[[provider]]
-id = "example"
-name = "Example Identity"
-protocol = "oauth2"
-client_id = %q
-authorize_url = %q
-access_token_url = %q
-userinfo_url = %q
-scopes = ["read", "email"]
-`, authtest.PublicClientID, idp.AuthorizeURL(), idp.TokenURL(), idp.UserinfoURL())
+	toml := idp.ProviderTOML("example", "Example Identity", authtest.PublicClientID, "none")
 	if err := os.WriteFile(os.Args[1], []byte(toml), 0o600); err != nil {
 		fmt.Fprintln(os.Stderr, "fakeidp:", err)
 		os.Exit(1)

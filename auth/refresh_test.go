@@ -47,36 +47,6 @@ func refreshSetup(t *testing.T) (*Service, *authtest.OAuth2, *fakeClock, *Accoun
 	return svc, idp, clock, a
 }
 
-// refreshRequests counts the refresh_token grants the provider received.
-func refreshRequests(idp *authtest.OAuth2) int {
-	n := 0
-	for _, r := range idp.Requests() {
-		if r.Path == "/token" && len(r.Form["grant_type"]) > 0 && r.Form["grant_type"][0] == "refresh_token" {
-			n++
-		}
-	}
-	return n
-}
-
-// postRefresh spends refreshToken at the provider directly, as another
-// client would, and returns the OAuth error code ("" on success).
-func postRefresh(t *testing.T, idp *authtest.OAuth2, refreshToken string) string {
-	t.Helper()
-	resp, err := http.PostForm(idp.TokenURL(), url.Values{"grant_type": {"refresh_token"}, "refresh_token": {refreshToken}, "client_id": {authtest.PublicClientID}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode == http.StatusOK {
-		return ""
-	}
-	if strings.Contains(string(body), "invalid_grant") {
-		return "invalid_grant"
-	}
-	return string(body)
-}
-
 func TestStateOfExpiringRule(t *testing.T) {
 	t0 := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
 	acct := func(lifetime time.Duration, refresh string) *Account {
@@ -111,8 +81,8 @@ func TestTokenRefreshesWithRotation(t *testing.T) {
 
 	// Still valid: no refresh.
 	a, err := svc.Token(context.Background(), "idp")
-	if err != nil || a.Token.AccessToken != first.Token.AccessToken || refreshRequests(idp) != 0 {
-		t.Fatalf("valid token: %v, refreshed %d times", err, refreshRequests(idp))
+	if err != nil || a.Token.AccessToken != first.Token.AccessToken || idp.RefreshGrants() != 0 {
+		t.Fatalf("valid token: %v, refreshed %d times", err, idp.RefreshGrants())
 	}
 
 	clock.advance(57 * time.Minute) // 3 min left of 1 h: expiring, refresh token held
@@ -126,8 +96,8 @@ func TestTokenRefreshesWithRotation(t *testing.T) {
 	if a.Token.AccessToken == first.Token.AccessToken || a.Token.RefreshToken == first.Token.RefreshToken {
 		t.Fatal("Token handed out the old token set")
 	}
-	if refreshRequests(idp) != 1 {
-		t.Fatalf("%d refresh requests, want 1", refreshRequests(idp))
+	if idp.RefreshGrants() != 1 {
+		t.Fatalf("%d refresh requests, want 1", idp.RefreshGrants())
 	}
 	if got := a.Token.Expiry.Sub(clock.now()); got < 59*time.Minute || got > time.Hour {
 		t.Errorf("new expiry in %v, want about 1 h from the refresh", got)
@@ -140,11 +110,11 @@ func TestTokenRefreshesWithRotation(t *testing.T) {
 		t.Errorf("refresh lost the profile: %+v", stored.Profile)
 	}
 	// The next caller is handed the fresh token, not another refresh.
-	if b, err := svc.Token(context.Background(), "idp"); err != nil || b.Token.AccessToken != a.Token.AccessToken || refreshRequests(idp) != 1 {
-		t.Fatalf("second Token: %v, %d refreshes", err, refreshRequests(idp))
+	if b, err := svc.Token(context.Background(), "idp"); err != nil || b.Token.AccessToken != a.Token.AccessToken || idp.RefreshGrants() != 1 {
+		t.Fatalf("second Token: %v, %d refreshes", err, idp.RefreshGrants())
 	}
 	// The provider rotated: the old refresh token is dead.
-	if code := postRefresh(t, idp, first.Token.RefreshToken); code != "invalid_grant" {
+	if code := idp.SpendRefreshToken(t, first.Token.RefreshToken); code != "invalid_grant" {
 		t.Fatalf("the old refresh token still works at the provider: %q", code)
 	}
 }
@@ -174,7 +144,7 @@ func TestConcurrentTokenCallsRefreshOnce(t *testing.T) {
 			t.Fatalf("caller %d: %v (token same as caller 0: %v)", i, errs[i], tokens[i] == tokens[0])
 		}
 	}
-	if n := refreshRequests(idp); n != 1 {
+	if n := idp.RefreshGrants(); n != 1 {
 		t.Fatalf("%d refresh requests for %d concurrent callers, want 1", n, callers)
 	}
 }
@@ -222,7 +192,7 @@ func TestRefreshSaveFailureKeepsOldRecord(t *testing.T) {
 func TestRefreshRefusedNeedsSignIn(t *testing.T) {
 	svc, idp, clock, first := refreshSetup(t)
 	// Another client spends (rotates) our refresh token: ours is now refused.
-	if code := postRefresh(t, idp, first.Token.RefreshToken); code != "" {
+	if code := idp.SpendRefreshToken(t, first.Token.RefreshToken); code != "" {
 		t.Fatalf("rotating behind our back: %s", code)
 	}
 	clock.advance(2 * time.Hour)
@@ -235,9 +205,9 @@ func TestRefreshRefusedNeedsSignIn(t *testing.T) {
 		t.Fatalf("state %s, want needs_signin", sts[0].State)
 	}
 	// needs_signin is remembered: no more refresh attempts.
-	before := refreshRequests(idp)
-	if _, err := svc.Token(context.Background(), "idp"); !errors.Is(err, ErrRefused) || refreshRequests(idp) != before {
-		t.Fatalf("second Token: %v, refreshes %d → %d", err, before, refreshRequests(idp))
+	before := idp.RefreshGrants()
+	if _, err := svc.Token(context.Background(), "idp"); !errors.Is(err, ErrRefused) || idp.RefreshGrants() != before {
+		t.Fatalf("second Token: %v, refreshes %d → %d", err, before, idp.RefreshGrants())
 	}
 	// A new sign-in clears it.
 	if _, err := svc.Login(context.Background(), "idp", LoginOptions{}); err != nil {
@@ -253,7 +223,7 @@ func TestRefreshRefusedNeedsSignIn(t *testing.T) {
 // report success with the unchanged record.
 func TestForcedRefreshOfRotatedTokenIsRefused(t *testing.T) {
 	svc, idp, _, first := refreshSetup(t)
-	if code := postRefresh(t, idp, first.Token.RefreshToken); code != "" {
+	if code := idp.SpendRefreshToken(t, first.Token.RefreshToken); code != "" {
 		t.Fatalf("rotating behind our back: %s", code)
 	}
 	_, err := svc.Refresh(context.Background(), "idp")
@@ -345,7 +315,7 @@ func TestLogoutRevokes(t *testing.T) {
 		rev.Form["token"][0] != first.Token.RefreshToken || rev.Form["client_id"][0] != authtest.PublicClientID {
 		t.Fatalf("revocation request = %+v", rev)
 	}
-	if code := postRefresh(t, idp, first.Token.RefreshToken); code != "invalid_grant" {
+	if code := idp.SpendRefreshToken(t, first.Token.RefreshToken); code != "invalid_grant" {
 		t.Fatalf("the refresh token still works after logout: %q", code)
 	}
 	if _, err := svc.Account("idp"); !errors.Is(err, ErrNotSignedIn) {
@@ -444,7 +414,7 @@ func TestTwoProcessesRefreshOnce(t *testing.T) {
 	if tokens[0] != tokens[1] || tokens[0] == first.Token.AccessToken {
 		t.Fatalf("children got different or old tokens")
 	}
-	if n := refreshRequests(idp); n != 1 {
+	if n := idp.RefreshGrants(); n != 1 {
 		t.Fatalf("%d refresh requests from two processes, want 1", n)
 	}
 }

@@ -2,9 +2,6 @@ package ui
 
 import (
 	"errors"
-	"io"
-	"net/http"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -14,36 +11,6 @@ import (
 	"latchkey/auth"
 	"latchkey/auth/authtest"
 )
-
-// spendRefreshToken spends refreshToken at the provider directly, as
-// another client would, and returns the OAuth error code ("" on success).
-func spendRefreshToken(t *testing.T, idp *authtest.OAuth2, refreshToken string) string {
-	t.Helper()
-	resp, err := http.PostForm(idp.TokenURL(), url.Values{"grant_type": {"refresh_token"}, "refresh_token": {refreshToken}, "client_id": {authtest.PublicClientID}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	switch {
-	case resp.StatusCode == http.StatusOK:
-		return ""
-	case strings.Contains(string(body), "invalid_grant"):
-		return "invalid_grant"
-	}
-	return string(body)
-}
-
-// refreshGrants counts the refresh_token grants the provider received.
-func refreshGrants(idp *authtest.OAuth2) int {
-	n := 0
-	for _, r := range idp.Requests() {
-		if r.Path == "/token" && len(r.Form["grant_type"]) > 0 && r.Form["grant_type"][0] == "refresh_token" {
-			n++
-		}
-	}
-	return n
-}
 
 func TestRefreshButtonRotatesTheToken(t *testing.T) {
 	idp := authtest.NewOAuth2(t)
@@ -67,7 +34,7 @@ func TestRefreshButtonRotatesTheToken(t *testing.T) {
 	h.w.refresh(0)
 	release()
 	h.wait(evRefreshed)
-	if n := refreshGrants(idp); n != 1 {
+	if n := idp.RefreshGrants(); n != 1 {
 		t.Errorf("the provider saw %d refresh requests, want 1", n)
 	}
 
@@ -93,11 +60,11 @@ func TestRefreshButtonRotatesTheToken(t *testing.T) {
 	if got := h.app.Clipboard().Content(); got != now.Token.AccessToken {
 		t.Errorf("Copy token after Refresh copied %q, want the new access token", got)
 	}
-	if n := refreshGrants(idp); n != 1 {
+	if n := idp.RefreshGrants(); n != 1 {
 		t.Errorf("Copy of a fresh token refreshed again (%d refresh requests)", n)
 	}
 	// Rotation: the provider refuses the refresh token it replaced.
-	if code := spendRefreshToken(t, idp, old.Token.RefreshToken); code != "invalid_grant" {
+	if code := idp.SpendRefreshToken(t, old.Token.RefreshToken); code != "invalid_grant" {
 		t.Errorf("the old refresh token at the provider: %q, want invalid_grant", code)
 	}
 }
@@ -109,7 +76,7 @@ func TestRefreshRefusedNeedsSignIn(t *testing.T) {
 	h.signIn(0, true)
 	a := h.w.status[0].Account
 	// Another client spends (rotates) our refresh token.
-	if code := spendRefreshToken(t, idp, a.Token.RefreshToken); code != "" {
+	if code := idp.SpendRefreshToken(t, a.Token.RefreshToken); code != "" {
 		t.Fatalf("rotating behind the window's back: %s", code)
 	}
 
@@ -194,7 +161,7 @@ func TestCopyRefusedMarksNeedsSignIn(t *testing.T) {
 	h := newHarness(t, setup{toml: idpTOML(idp), now: clk.now, opts: options{now: clk.now}}).start()
 	h.signIn(0, true)
 	a := h.w.status[0].Account
-	if code := spendRefreshToken(t, idp, a.Token.RefreshToken); code != "" {
+	if code := idp.SpendRefreshToken(t, a.Token.RefreshToken); code != "" {
 		t.Fatalf("rotating behind the window's back: %s", code)
 	}
 	clk.set(a.Token.Expiry.Add(-time.Minute))

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -187,6 +188,36 @@ access_token_url = %q
 userinfo_url = %q
 scopes = ["read", "email"]
 %s`, id, name, clientID, secret, auth, s.AuthorizeURL(), s.TokenURL(), s.UserinfoURL(), strings.Join(extra, "\n"))
+}
+
+// SpendRefreshToken redeems refreshToken for the public client directly,
+// as another program would, and returns the OAuth error code of the answer
+// ("" when the token was accepted, and so rotated).
+func (s *OAuth2) SpendRefreshToken(t testing.TB, refreshToken string) string {
+	t.Helper()
+	resp, err := http.PostForm(s.TokenURL(), url.Values{"grant_type": {"refresh_token"}, "refresh_token": {refreshToken}, "client_id": {PublicClientID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var answer struct {
+		Error string `json:"error"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&answer); err != nil && resp.StatusCode != http.StatusOK {
+		t.Fatalf("the token endpoint answered %d without a JSON error", resp.StatusCode)
+	}
+	return answer.Error
+}
+
+// RefreshGrants counts the refresh_token grants the server received.
+func (s *OAuth2) RefreshGrants() int {
+	n := 0
+	for _, r := range s.Requests() {
+		if r.Path == "/token" && len(r.Form["grant_type"]) > 0 && r.Form["grant_type"][0] == "refresh_token" {
+			n++
+		}
+	}
+	return n
 }
 
 // RevokeURL is the RFC 7009 revocation endpoint.

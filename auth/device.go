@@ -6,9 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"mime"
-	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -376,54 +374,6 @@ func (s *Service) deviceToken(ctx context.Context, p *provider.Provider, deviceC
 		tok.ExpiresIn = n
 	}
 	return tok.WithExtra(answer), nil
-}
-
-// postForm POSTs form to endpoint (role names it in messages) with p's
-// client authentication, the one its token endpoint uses (oauth2Config):
-// client_id alone for a public client, client_secret_post in the body, or
-// client_secret_basic in the header with form-encoded credentials (RFC 6749
-// §2.3.1). It returns the response (body already read) and the answer
-// decoded from JSON, or from form encoding when labelled so; answer is nil
-// when the body is neither.
-func (s *Service) postForm(ctx context.Context, p *provider.Provider, role, endpoint string, form url.Values) (*http.Response, map[string]any, error) {
-	conf := oauth2Config(p, "")
-	if conf.Endpoint.AuthStyle == oauth2.AuthStyleInParams {
-		form.Set("client_id", conf.ClientID)
-		if conf.ClientSecret != "" {
-			form.Set("client_secret", conf.ClientSecret)
-		}
-	}
-	req, err := http.NewRequestWithContext(withEndpoint(ctx, p.DisplayName(), role), http.MethodPost, endpoint, strings.NewReader(form.Encode()))
-	if err != nil {
-		return nil, nil, err
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Accept", "application/json")
-	if conf.Endpoint.AuthStyle == oauth2.AuthStyleInHeader {
-		req.SetBasicAuth(url.QueryEscape(conf.ClientID), url.QueryEscape(conf.ClientSecret))
-	}
-	resp, err := s.http.Do(req)
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, nil, ctx.Err()
-		}
-		err = unwrapURLError(err)
-		var re *ResponseError
-		if errors.As(err, &re) {
-			return nil, nil, re
-		}
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err
-		}
-		return nil, nil, &ResponseError{Provider: p.DisplayName(), Endpoint: role, URL: endpointURL(endpoint), Problem: "could not be reached (" + sanitize(err.Error()) + ")"}
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body) // the guard has read and bounded it
-	if err != nil {
-		return nil, nil, err
-	}
-	return resp, decodeAnswer(resp.Header.Get("Content-Type"), body), nil
 }
 
 // decodeAnswer decodes an OAuth answer: JSON (RFC 6749 §5.1), or form

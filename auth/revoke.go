@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 
 	"latchkey/auth/provider"
 )
@@ -45,29 +44,11 @@ func (s *Service) revoke(ctx context.Context, p *provider.Provider, a *Account) 
 	if token == "" {
 		token, hint = a.Token.AccessToken, "access_token"
 	}
-	form := url.Values{"token": {token}, "token_type_hint": {hint}}
-	switch rp.TokenEndpointAuth {
-	case provider.AuthPost:
-		form.Set("client_id", rp.ClientID)
-		form.Set("client_secret", rp.ClientSecret)
-	case provider.AuthNone:
-		form.Set("client_id", rp.ClientID)
-	}
-	ctx = withEndpoint(ctx, p.DisplayName(), "revocation")
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, rp.RevokeURL, strings.NewReader(form.Encode()))
+	// The same client authentication as the token endpoint (§2.1).
+	resp, _, err := s.postForm(ctx, rp, "revocation", rp.RevokeURL, url.Values{"token": {token}, "token_type_hint": {hint}})
 	if err != nil {
 		return err
 	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	if rp.TokenEndpointAuth == provider.AuthBasic {
-		// RFC 6749 §2.3.1: form-encode, then Basic.
-		req.SetBasicAuth(url.QueryEscape(rp.ClientID), url.QueryEscape(rp.ClientSecret))
-	}
-	resp, err := s.http.Do(req)
-	if err != nil {
-		return unwrapURLError(err)
-	}
-	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		return &ResponseError{Provider: p.DisplayName(), Endpoint: "revocation", URL: endpointURL(rp.RevokeURL), Status: resp.StatusCode, Problem: "refused the revocation"}
 	}

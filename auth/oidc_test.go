@@ -20,15 +20,7 @@ import (
 // oidcTOML configures provider "idp" as an OpenID Connect client of srv:
 // only the issuer, the rest comes from discovery.
 func oidcTOML(srv *authtest.OAuth2, extra string) string {
-	return fmt.Sprintf(`
-[[provider]]
-id = "idp"
-name = "Test IdP"
-protocol = "oidc"
-client_id = %q
-issuer = %q
-scopes = ["email"]
-%s`, authtest.PublicClientID, srv.Issuer(), extra)
+	return srv.OIDCProviderTOML(extra)
 }
 
 // countPath counts the requests srv received on path.

@@ -14,15 +14,7 @@ import (
 // oidcTOML configures "idp" as an OpenID Connect client of the fosite
 // server: only the issuer, the rest comes from discovery.
 func oidcTOML(idp *authtest.OAuth2) string {
-	return fmt.Sprintf(`
-[[provider]]
-id = "idp"
-name = "Test IdP"
-protocol = "oidc"
-client_id = %q
-issuer = %q
-scopes = ["email"]
-`, authtest.PublicClientID, idp.Issuer())
+	return idp.OIDCProviderTOML()
 }
 
 func TestIDTokenClaimsAndCopy(t *testing.T) {

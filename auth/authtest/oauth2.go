@@ -190,6 +190,21 @@ scopes = ["read", "email"]
 %s`, id, name, clientID, secret, auth, s.AuthorizeURL(), s.TokenURL(), s.UserinfoURL(), strings.Join(extra, "\n"))
 }
 
+// OIDCProviderTOML is a providers.toml entry "idp" ("Test IdP") for this
+// server as an OpenID Connect provider: the public client and the issuer
+// only, the rest comes from discovery. extra lines go inside the table.
+func (s *OAuth2) OIDCProviderTOML(extra ...string) string {
+	return fmt.Sprintf(`
+[[provider]]
+id = "idp"
+name = "Test IdP"
+protocol = "oidc"
+client_id = %q
+issuer = %q
+scopes = ["email"]
+%s`, PublicClientID, s.Issuer(), strings.Join(extra, "\n"))
+}
+
 // SpendRefreshToken redeems refreshToken for the public client directly,
 // as another program would, and returns the OAuth error code of the answer
 // ("" when the token was accepted, and so rotated).

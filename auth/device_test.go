@@ -291,7 +291,7 @@ func TestDeviceEndsWithClearMessage(t *testing.T) {
 			if errors.As(err, &pe) != tc.providers {
 				t.Errorf("provider answer attached: %v, want %v", pe, tc.providers)
 			}
-			msg := Describe(err)
+			msg := Describe(err, CLI)
 			for _, w := range tc.want {
 				if !strings.Contains(msg, w) {
 					t.Errorf("message %q lacks %q", msg, w)
@@ -391,8 +391,8 @@ func TestDeviceCancelStopsPolling(t *testing.T) {
 			case <-time.After(20 * time.Second):
 				t.Fatal("LoginDevice did not return within 20s of the cancel")
 			}
-			if !errors.Is(err, context.Canceled) || Describe(err) != "" {
-				t.Fatalf("got %v, want context.Canceled (said as %q)", err, Describe(err))
+			if !errors.Is(err, context.Canceled) || Describe(err, CLI) != "" {
+				t.Fatalf("got %v, want context.Canceled (said as %q)", err, Describe(err, CLI))
 			}
 			// LoginDevice polls on its own goroutine only: once it has
 			// returned, the count is final.

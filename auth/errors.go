@@ -113,10 +113,20 @@ func (e *SignInError) Unwrap() error { return e.Err }
 // exchanged.
 var errStateMismatch = errors.New("the answer from the browser does not belong to this sign-in (state mismatch); nothing was exchanged, start the sign-in again")
 
+// Face names who is asking Describe for words: a window never tells a
+// person to run a command, the command line never mentions a button.
+type Face int
+
+// The faces.
+const (
+	Window Face = iota // the Fyne window (and later the tray, notifications)
+	CLI                // the latchkey command
+)
+
 // Describe turns any error from this package's callers into the words a
-// person reads, in the window and on the command line alike. A cancelled
-// sign-in says nothing (""), as the person asked for it.
-func Describe(err error) string {
+// person reads in face f. A cancelled sign-in says nothing (""), as the
+// person asked for it.
+func Describe(err error, f Face) string {
 	if err == nil || errors.Is(err, context.Canceled) {
 		return ""
 	}

@@ -29,7 +29,7 @@ func TestOAuth2LoginEndToEnd(t *testing.T) {
 		t.Run(tc.auth, func(t *testing.T) {
 			idp := authtest.NewOAuth2(t)
 			br := authtest.NewBrowser()
-			svc, _ := testService(t, oauth2TOML(idp, tc.client, tc.auth, ""), br)
+			svc, _ := testServiceOn(t, realKeychain, oauth2TOML(idp, tc.client, tc.auth, ""), br)
 
 			before := time.Now()
 			a, err := svc.Login(context.Background(), "idp", LoginOptions{})
@@ -156,7 +156,7 @@ func TestOAuth2AccessDenied(t *testing.T) {
 	if !errors.As(err, &pe) || pe.Code != "access_denied" || !strings.Contains(pe.Description, "pressed Deny") {
 		t.Fatalf("got %v, want access_denied with the provider's description", err)
 	}
-	if msg := Describe(err); !strings.Contains(msg, "Test IdP") || !strings.Contains(msg, "pressed Deny") {
+	if msg := Describe(err, CLI); !strings.Contains(msg, "Test IdP") || !strings.Contains(msg, "pressed Deny") {
 		t.Errorf("Describe = %q", msg)
 	}
 	page := br.Next(t)
@@ -248,11 +248,11 @@ func TestOAuth2TokenEndpointMisbehaves(t *testing.T) {
 
 			idp.OverrideToken(tc.handler)
 			_, err := svc.Login(context.Background(), "idp", LoginOptions{})
-			if err == nil || !strings.Contains(Describe(err), tc.want) {
+			if err == nil || !strings.Contains(Describe(err, CLI), tc.want) {
 				t.Fatalf("got %v, want an error containing %q", err, tc.want)
 			}
-			if !strings.Contains(Describe(err), "Test IdP") {
-				t.Errorf("%q does not name the provider", Describe(err))
+			if !strings.Contains(Describe(err, CLI), "Test IdP") {
+				t.Errorf("%q does not name the provider", Describe(err, CLI))
 			}
 			assertKept(t, svc, old)
 		})
@@ -290,8 +290,8 @@ func TestOAuth2CancelAndTimeoutClosePort(t *testing.T) {
 		br.Next(t)
 		cancel()
 		r := wait(t, res)
-		if !errors.Is(r.err, context.Canceled) || Describe(r.err) != "" {
-			t.Fatalf("Login = %v (Describe %q), want a silent context.Canceled", r.err, Describe(r.err))
+		if !errors.Is(r.err, context.Canceled) || Describe(r.err, CLI) != "" {
+			t.Fatalf("Login = %v (Describe %q), want a silent context.Canceled", r.err, Describe(r.err, CLI))
 		}
 		assertRefused(t, redirect)
 	})
@@ -367,7 +367,7 @@ func TestOAuth2KeychainUnavailableOnSave(t *testing.T) {
 	if !errors.As(err, &ke) || ke.Kind != keychain.NoSecretService {
 		t.Fatalf("got %v, want the keychain error", err)
 	}
-	if msg := Describe(err); !strings.Contains(msg, "could not store the account") || !strings.Contains(msg, "gnome-keyring") {
+	if msg := Describe(err, CLI); !strings.Contains(msg, "could not store the account") || !strings.Contains(msg, "gnome-keyring") {
 		t.Errorf("message does not say what happened and what to do: %q", msg)
 	}
 }

@@ -55,7 +55,7 @@ const (
 func TestOIDCLoginEndToEnd(t *testing.T) {
 	idp := authtest.NewOAuth2(t)
 	br := authtest.NewBrowser()
-	svc, _ := testService(t, oidcTOML(idp, ""), br)
+	svc, _ := testServiceOn(t, realKeychain, oidcTOML(idp, ""), br)
 
 	a, err := svc.Login(context.Background(), "idp", LoginOptions{})
 	if err != nil {
@@ -306,7 +306,7 @@ func TestOIDCRefusals(t *testing.T) {
 			tc.after(e)
 
 			_, err := svc.Login(context.Background(), "idp", LoginOptions{})
-			msg := Describe(err)
+			msg := Describe(err, CLI)
 			if tc.source != "" {
 				var ime *IssuerMismatchError
 				if !errors.As(err, &ime) || ime.Source != tc.source {
@@ -360,7 +360,7 @@ func TestOIDCDiscoveryIssuerMismatch(t *testing.T) {
 		t.Fatalf("got %v, want an *IssuerMismatchError from discovery", err)
 	}
 	want := fmt.Sprintf(`Test IdP's discovery document (%s) names the issuer "%s/", not the configured issuer "%s"; set issuer in providers.toml`, idp.DiscoveryURL(), idp.Issuer(), idp.Issuer())
-	if msg := Describe(err); !strings.Contains(msg, want) || !strings.Contains(msg, "trailing slash") {
+	if msg := Describe(err, CLI); !strings.Contains(msg, want) || !strings.Contains(msg, "trailing slash") {
 		t.Errorf("message %q, want %q and a word on trailing slashes", msg, want)
 	}
 	if br.Opens() != 1 || countPath(idp, "/authorize") != 1 {
@@ -499,8 +499,8 @@ func TestCheckRefreshedIDToken(t *testing.T) {
 		}
 	}
 	err = svc.checkRefreshedIDToken(context.Background(), rp, refreshed(func(c map[string]any) { c["sub"] = "user-43" }), prev)
-	if want := "Test IdP's id_token failed verification: it is about another person than the signed-in account (its sub differs); sign in again"; Describe(err) != want {
-		t.Errorf("message %q, want %q", Describe(err), want)
+	if want := "Test IdP's id_token failed verification: it is about another person than the signed-in account (its sub differs); sign in again"; Describe(err, CLI) != want {
+		t.Errorf("message %q, want %q", Describe(err, CLI), want)
 	}
 }
 

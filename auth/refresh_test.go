@@ -31,9 +31,15 @@ func (c *fakeClock) advance(d time.Duration) { c.offset.Add(int64(d)) }
 // refresh tokens, RFC 7009 revocation) with a fake clock.
 func refreshSetup(t *testing.T) (*Service, *authtest.OAuth2, *fakeClock, *Account) {
 	t.Helper()
+	return refreshSetupOn(t, memoryKeychain)
+}
+
+// refreshSetupOn is refreshSetup on the keyring of kind.
+func refreshSetupOn(t *testing.T, kind keyringKind) (*Service, *authtest.OAuth2, *fakeClock, *Account) {
+	t.Helper()
 	idp := authtest.NewOAuth2(t)
 	br := authtest.NewBrowser()
-	svc, _ := testService(t, oauth2TOML(idp, authtest.PublicClientID, "none", fmt.Sprintf("revoke_url = %q\n", idp.RevokeURL())), br)
+	svc, _ := testServiceOn(t, kind, oauth2TOML(idp, authtest.PublicClientID, "none", fmt.Sprintf("revoke_url = %q\n", idp.RevokeURL())), br)
 	clock := &fakeClock{}
 	svc.now = clock.now
 	a, err := svc.Login(context.Background(), "idp", LoginOptions{})
@@ -197,7 +203,7 @@ func TestRefreshRefusedNeedsSignIn(t *testing.T) {
 	}
 	clock.advance(2 * time.Hour)
 	_, err := svc.Token(context.Background(), "idp")
-	if !errors.Is(err, ErrRefused) || !strings.Contains(Describe(err), "latchkey login idp") {
+	if !errors.Is(err, ErrRefused) || !strings.Contains(Describe(err, CLI), "latchkey login idp") {
 		t.Fatalf("got %v, want ErrRefused telling to sign in again", err)
 	}
 	sts, _ := svc.Statuses()
@@ -345,7 +351,7 @@ func TestLogoutDeletesEvenWhenRevocationFails(t *testing.T) {
 // same moment: the lock file lets exactly one of them spend the refresh
 // token.
 func TestTwoProcessesRefreshOnce(t *testing.T) {
-	svc, idp, _, first := refreshSetup(t)
+	svc, idp, _, first := refreshSetupOn(t, realKeychain) // the children share it
 	// Expire the stored token for everyone (the children use the real clock).
 	expired := *first
 	expired.Token.Expiry = time.Now().Add(-time.Minute)

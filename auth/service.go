@@ -162,9 +162,16 @@ func (s *Service) save(a *Account) error {
 // Status is what the faces show for one provider.
 type Status struct {
 	Provider *provider.Provider
-	Account  *Account // nil when not signed in or unreadable
+	Can      Capabilities // what the provider can do (CapabilitiesOf)
+	Account  *Account     // nil when not signed in or unreadable
 	State    State
 	Err      error // a keychain or record error; State is then StateUnknown
+}
+
+// StatusOf is the status of provider p with account a (nil: not signed
+// in) at now.
+func StatusOf(p *provider.Provider, a *Account, now time.Time) Status {
+	return Status{Provider: p, Can: CapabilitiesOf(p), Account: a, State: StateOf(a, now)}
 }
 
 // Statuses returns the status of every configured provider, in config
@@ -175,7 +182,7 @@ func (s *Service) Statuses() ([]Status, error) {
 	var first error
 	for i := range s.cfg.Providers {
 		p := &s.cfg.Providers[i]
-		st := Status{Provider: p}
+		st := Status{Provider: p, Can: CapabilitiesOf(p)}
 		a, err := s.load(p)
 		var sie *SignInError
 		switch {

@@ -18,16 +18,36 @@ import (
 	"latchkey/auth/provider"
 )
 
-// testService builds a Service over providers parsed from TOML, the real
-// keychain (a private service name, with the store options given) and the
-// given browser.
+// keyringKind picks the keyring under a test Service: the in-memory one
+// for protocol and domain tests (they run anywhere), the real Secret
+// Service for the suites that are about the keychain.
+type keyringKind int
+
+const (
+	memoryKeychain keyringKind = iota
+	realKeychain               // keychaintest.Require: fails under CI=true without one
+)
+
+// testService builds a Service over providers parsed from TOML, the
+// in-memory keyring (with the store options given) and the given browser.
 func testService(t testing.TB, toml string, br browser.Opener, opts ...keychain.Option) (*Service, *keychain.Store) {
+	t.Helper()
+	return testServiceOn(t, memoryKeychain, toml, br, opts...)
+}
+
+// testServiceOn is testService on the keyring of kind.
+func testServiceOn(t testing.TB, kind keyringKind, toml string, br browser.Opener, opts ...keychain.Option) (*Service, *keychain.Store) {
 	t.Helper()
 	ps, probs := provider.Parse("test.toml", []byte(toml))
 	if len(probs) > 0 {
 		t.Fatalf("test config has problems: %v", probs)
 	}
-	store := keychain.New(keychain.System(keychain.DefaultTimeout), keychaintest.Require(t), opts...)
+	var store *keychain.Store
+	if kind == realKeychain {
+		store = keychain.New(keychain.System(keychain.DefaultTimeout), keychaintest.Require(t), opts...)
+	} else {
+		store = keychain.New(keychain.Memory(), "latchkey-test", opts...)
+	}
 	svc := New(Options{
 		Config:       &provider.Config{Path: "test.toml", Providers: ps},
 		Store:        store,

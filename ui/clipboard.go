@@ -82,7 +82,7 @@ func (w *window) copy(i int, k copyKind) {
 		w.apply(evCopied, func() {
 			if err != nil {
 				w.markRefused(i, err)
-				if msg := auth.Describe(err); msg != "" {
+				if msg := auth.Describe(err, auth.Window); msg != "" {
 					w.showError("Nothing was copied", msg)
 				}
 				return

@@ -260,7 +260,7 @@ func (d *detail) signedIn(st auth.Status) []fyne.CanvasObject {
 // keychainProblem says why the account could not be read and what to do.
 func (d *detail) keychainProblem(st auth.Status) fyne.CanvasObject {
 	again := &widget.Button{Text: "Try again", Icon: theme.ViewRefreshIcon(), OnTapped: d.w.load}
-	msg := &widget.Label{Text: auth.Describe(st.Err), Wrapping: fyne.TextWrapWord, Selectable: true}
+	msg := &widget.Label{Text: auth.Describe(st.Err, auth.Window), Wrapping: fyne.TextWrapWord, Selectable: true}
 	return widget.NewCard("", "", container.NewVBox(msg, container.NewHBox(again)))
 }
 

@@ -68,7 +68,7 @@ func newHarness(t *testing.T, s setup) *harness {
 		cfg.Providers, cfg.Problems = provider.Parse(s.path, []byte(s.toml))
 	}
 	if s.store == nil {
-		s.store = realKeychain(t)
+		s.store = keychain.New(keychain.Memory(), "latchkey-test") // the window's tests run anywhere
 	}
 	if s.browser == nil {
 		s.browser = authtest.NewBrowser()

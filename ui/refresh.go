@@ -77,7 +77,7 @@ func (w *window) refreshed(i int, p *provider.Provider, before string, a *auth.A
 	if i == w.selected {
 		w.detail.show(i) // the button is enabled again
 	}
-	msg := auth.Describe(err)
+	msg := auth.Describe(err, auth.Window)
 	switch {
 	case msg == "":
 	case refused:

@@ -123,7 +123,7 @@ func (s *signIn) setAuthURL(u string) {
 
 // browserFailed says so, and points at Copy link.
 func (s *signIn) browserFailed(err error) {
-	s.browserNote.SetText("Your browser did not open (" + auth.Describe(err) + "). Press Copy link and open the link in your browser yourself.")
+	s.browserNote.SetText("Your browser did not open (" + auth.Describe(err, auth.Window) + "). Press Copy link and open the link in your browser yourself.")
 	s.browserNote.Show()
 	s.progress.Resize(dialogSize(s.progress, s.w.win))
 }
@@ -182,7 +182,7 @@ func (w *window) showSignInResult(p *provider.Provider, a *auth.Account, err err
 	if cancelled {
 		return
 	}
-	if msg := auth.Describe(err); msg != "" {
+	if msg := auth.Describe(err, auth.Window); msg != "" {
 		w.showError("Sign-in to "+p.DisplayName()+" did not finish", msg)
 	}
 }

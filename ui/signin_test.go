@@ -20,7 +20,7 @@ import (
 func TestSignInShowsTheUser(t *testing.T) {
 	idp := authtest.NewOAuth2(t)
 	br := authtest.NewBrowser()
-	h := newHarness(t, setup{toml: idpTOML(idp), browser: br}).start()
+	h := newHarness(t, setup{toml: idpTOML(idp), browser: br, store: realKeychain(t)}).start() // one sign-in through the real keychain
 	if !strings.Contains(h.screen(), "Not signed in") {
 		t.Fatalf("before: %s", h.screen())
 	}

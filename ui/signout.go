@@ -49,7 +49,7 @@ func (w *window) signOut(i int) {
 		w.apply(evSignedOut, func() {
 			var re *auth.RevokeError
 			if err != nil && !errors.As(err, &re) {
-				w.showError("Could not sign out of "+p.DisplayName(), auth.Describe(err))
+				w.showError("Could not sign out of "+p.DisplayName(), auth.Describe(err, auth.Window))
 				if w.detail.signOut != nil && w.selected == i {
 					w.detail.signOut.Enable()
 				}
@@ -57,7 +57,7 @@ func (w *window) signOut(i int) {
 			}
 			w.setStatus(i, auth.Status{Provider: p, State: auth.StateNone})
 			if re != nil {
-				w.showError("Signed out, but the token was not revoked", auth.Describe(err))
+				w.showError("Signed out, but the token was not revoked", auth.Describe(err, auth.Window))
 			}
 		})
 	}()

@@ -104,7 +104,7 @@ func Run(ctx context.Context, args []string, d Deps) int {
 	case errors.Is(err, context.Canceled):
 		return ExitCancelled // the person asked for it: nothing to say
 	default:
-		fmt.Fprintf(d.Stderr, "latchkey: %s\n", auth.Describe(err))
+		fmt.Fprintf(d.Stderr, "latchkey: %s\n", auth.Describe(err, auth.CLI))
 		return ExitError
 	}
 }

@@ -201,7 +201,7 @@ func (c *runner) status(_ context.Context, _ []string) error {
 				}
 			}
 			if st.Err != nil {
-				j.Error = auth.Describe(st.Err)
+				j.Error = auth.Describe(st.Err, auth.CLI)
 			}
 			out = append(out, j)
 		}
@@ -286,7 +286,7 @@ func (c *runner) logout(ctx context.Context, args []string) error {
 	had, err := svc.Logout(ctx, p.ID)
 	var re *auth.RevokeError
 	if errors.As(err, &re) {
-		fmt.Fprintf(c.Stderr, "latchkey: warning: %s\n", auth.Describe(re))
+		fmt.Fprintf(c.Stderr, "latchkey: warning: %s\n", auth.Describe(re, auth.CLI))
 	} else if err != nil {
 		return err
 	}

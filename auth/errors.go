@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"latchkey/auth/safetext"
 	"strings"
 )
 
@@ -133,16 +134,6 @@ func Describe(err error, f Face) string {
 	return err.Error()
 }
 
-// sanitize keeps provider-supplied text to one printable line of sane length.
-func sanitize(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return ' '
-		}
-		return r
-	}, s)
-	if len(s) > 300 {
-		s = s[:300] + "…"
-	}
-	return s
-}
+// sanitize keeps provider-supplied text to one printable line of sane
+// length, safe for a terminal (safetext.Line).
+func sanitize(s string) string { return safetext.Line(s, 300) }

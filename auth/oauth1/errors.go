@@ -3,6 +3,7 @@ package oauth1
 import (
 	"errors"
 	"fmt"
+	"latchkey/auth/safetext"
 	"strings"
 )
 
@@ -180,14 +181,6 @@ func (e *KeyFileError) Error() string {
 
 func (e *KeyFileError) Unwrap() error { return e.Err }
 
-// sanitize reduces s, which came from the network, to printable ASCII of
-// at most max bytes so that it is safe to show.
-func sanitize(s string, max int) string {
-	var b strings.Builder
-	for i := 0; i < len(s) && b.Len() < max; i++ {
-		if c := s[i]; c >= 0x20 && c < 0x7f {
-			b.WriteByte(c)
-		}
-	}
-	return b.String()
-}
+// sanitize reduces s, which came from the network, to one safe line of
+// at most max bytes (safetext.Line).
+func sanitize(s string, max int) string { return safetext.Line(s, max) }

@@ -4,8 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"latchkey/auth/safetext"
 	"strings"
+
+	"latchkey/auth/safetext"
 )
 
 // ProviderError is an error the provider itself reported: an OAuth 2.0

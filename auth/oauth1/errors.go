@@ -3,8 +3,9 @@ package oauth1
 import (
 	"errors"
 	"fmt"
-	"latchkey/auth/safetext"
 	"strings"
+
+	"latchkey/auth/safetext"
 )
 
 // Endpoint roles, as errors name them.

@@ -6,11 +6,13 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+
+	"latchkey/auth/filelock"
 )
 
 // accountLocks serializes work on one account (a refresh) across
 // goroutines with a per-account semaphore, and across processes with a
-// lock file per account (lockFile; flock on Unix). Both waits honour the
+// lock file per account (filelock.Lock; flock on Unix). Both waits honour the
 // context.
 type accountLocks struct {
 	dir string // "" until first use: then the default under the cache dir
@@ -51,7 +53,7 @@ func (l *accountLocks) lock(ctx context.Context, id string) (func(), error) {
 		<-sem
 		return nil, fmt.Errorf("cannot create the lock folder %s: %v", dir, err)
 	}
-	unlockFile, err := lockFile(ctx, filepath.Join(dir, id+".lock"))
+	unlockFile, err := filelock.Lock(ctx, filepath.Join(dir, id+".lock"))
 	if err != nil {
 		<-sem
 		return nil, err

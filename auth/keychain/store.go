@@ -1,13 +1,19 @@
 package keychain
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"sync"
+	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"latchkey/auth/filelock"
 )
 
 // Store keeps one opaque record (the caller's JSON) per account id in a Keyring, under one
@@ -32,15 +38,16 @@ import (
 //
 // Concurrency: a Store is safe for concurrent use. Save and Delete are serialized by a mutex
 // within the process. Load does not lock: when a chunk is missing or the digest fails it
-// re-reads the manifest and retries if a concurrent Save replaced it. There is no lock across
-// processes yet (the window and the CLI writing at once): for one account the last manifest
-// written wins and each record stays whole, but two processes adding different accounts at
-// the same moment can drop one id from the index (its record stays loadable by id, and its
-// next Save lists it again). A cross-process lock is to come.
+// re-reads the manifest and retries if a concurrent Save replaced it. Across processes (the
+// window and the CLI writing at once) the last manifest written for one account wins and each
+// record stays whole; with IndexLock every change to the index also holds a lock file, so two
+// processes adding different accounts at the same moment both stay listed. (Writes of one
+// account are serialized across processes by auth's account lock.)
 type Store struct {
 	k         Keyring
 	service   string
 	itemLimit int        // bytes per keychain item; see ItemLimit
+	indexLock string     // lock file held while the index changes; "" for none (IndexLock)
 	mu        sync.Mutex // serializes Save and Delete
 }
 
@@ -54,6 +61,28 @@ type Option func(*Store)
 func ItemLimit(n int) Option {
 	return func(s *Store) { s.itemLimit = max(n, itemLimit) }
 }
+
+// IndexLock makes every change to the account index hold an exclusive lock
+// across processes (filelock.Lock) on a file in dir, named for the service,
+// so two processes adding different accounts at once never drop one from
+// the index. dir "" means os.UserCacheDir()/latchkey/locks, the folder of
+// auth's account locks. Without IndexLock, index changes are serialized
+// within the process only.
+func IndexLock(dir string) Option {
+	return func(s *Store) {
+		if dir == "" {
+			cache, err := os.UserCacheDir()
+			if err != nil {
+				return // no cache folder: in-process serialization only
+			}
+			dir = filepath.Join(cache, "latchkey", "locks")
+		}
+		s.indexLock = dir
+	}
+}
+
+// indexLockTimeout bounds the wait for another process's index change.
+const indexLockTimeout = 10 * time.Second
 
 // indexKey is the item holding the list of account ids.
 const indexKey = "index"
@@ -294,6 +323,13 @@ func (s *Store) readIndex() ([]string, *manifest, error) {
 // index adds id to the index (add) or removes it, writing the index only when it changes.
 // A damaged index is rebuilt from scratch on add, and left alone on remove.
 func (s *Store) index(id string, add bool) error {
+	if s.indexLock != "" {
+		unlock, err := s.lockIndex()
+		if err != nil {
+			return err
+		}
+		defer unlock()
+	}
 	ids, m, err := s.readIndex()
 	if classify(err) == Corrupt {
 		if !add {
@@ -319,4 +355,18 @@ func (s *Store) index(id string, add bool) error {
 		return err
 	}
 	return s.write(indexKey, data, m)
+}
+
+// lockIndex takes the index's lock file (IndexLock) and returns its release.
+func (s *Store) lockIndex() (func(), error) {
+	if err := os.MkdirAll(s.indexLock, 0o700); err != nil {
+		return nil, fmt.Errorf("cannot create the lock folder %s: %w", s.indexLock, err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), indexLockTimeout)
+	defer cancel()
+	unlock, err := filelock.Lock(ctx, filepath.Join(s.indexLock, "index-"+s.service+".lock"))
+	if err != nil && ctx.Err() != nil {
+		return nil, fmt.Errorf("another Latchkey process kept the account index locked for %v; try again", indexLockTimeout)
+	}
+	return unlock, err
 }

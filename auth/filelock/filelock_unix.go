@@ -1,6 +1,6 @@
 //go:build unix
 
-package auth
+package filelock
 
 import (
 	"context"
@@ -9,9 +9,9 @@ import (
 	"syscall"
 )
 
-// lockFile takes an exclusive flock(2) on path, waiting until it is free or
+// Lock takes an exclusive flock(2) on path, waiting until it is free or
 // ctx ends. The lock goes with the process: a crash releases it.
-func lockFile(ctx context.Context, path string) (func(), error) {
+func Lock(ctx context.Context, path string) (func(), error) {
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("cannot open the lock file %s: %v", path, err)

@@ -1,0 +1,144 @@
+package keychain_test
+
+import (
+	"bytes"
+	"errors"
+	"slices"
+	"sync"
+	"testing"
+
+	"latchkey/auth/keychain"
+)
+
+// faultyKeyring fails exactly one call (number failAt, 0-based) with fault
+// and passes every other call to k: a keychain that times out or refuses
+// once, then answers again.
+type faultyKeyring struct {
+	k      keychain.Keyring
+	failAt int
+	fault  error
+
+	mu    sync.Mutex
+	calls int
+}
+
+func (f *faultyKeyring) step() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	i := f.calls
+	f.calls++
+	if i == f.failAt {
+		return f.fault
+	}
+	return nil
+}
+
+func (f *faultyKeyring) Get(service, user string) (string, error) {
+	if err := f.step(); err != nil {
+		return "", err
+	}
+	return f.k.Get(service, user)
+}
+
+func (f *faultyKeyring) Set(service, user, secret string) error {
+	if err := f.step(); err != nil {
+		return err
+	}
+	return f.k.Set(service, user, secret)
+}
+
+func (f *faultyKeyring) Delete(service, user string) error {
+	if err := f.step(); err != nil {
+		return err
+	}
+	return f.k.Delete(service, user)
+}
+
+// TestFaultAtEveryStep is the property test at the keychain seam: for every
+// save and delete, and every one of the keychain calls it makes, a single
+// failure or time-out at that call leaves the old or the new record whole
+// (never lost, never half-written), is reported as a *keychain.Error whose
+// message says what happened without the record's contents, and the same
+// change tried again succeeds.
+func TestFaultAtEveryStep(t *testing.T) {
+	small, large, large2 := record(400, "small"), record(2900, "large"), record(4000, "large2")
+	changes := []struct {
+		name     string
+		old, new []byte // nil: absent
+	}{
+		{"new small", nil, small},
+		{"new large", nil, large},
+		{"small to large", small, large},
+		{"large to large", large, large2},
+		{"large to small", large, small},
+		{"delete small", small, nil},
+		{"delete large", large, nil},
+	}
+	faults := []struct {
+		name string
+		err  error
+		kind keychain.Kind
+	}{
+		{"timeout", &keychain.Error{Kind: keychain.Timeout, Op: "set"}, keychain.Timeout},
+		{"locked", errors.New("failed to unlock correct collection '/org/freedesktop/secrets/collection/login'"), keychain.Locked},
+		{"no secret service", errors.New("The name org.freedesktop.secrets was not provided by any .service files"), keychain.NoSecretService},
+	}
+	tried := 0
+	for _, ch := range changes {
+		for _, fault := range faults {
+			t.Run(ch.name+"/"+fault.name, func(t *testing.T) {
+				const id = "acct"
+				fresh := func() keychain.Keyring {
+					k := keychain.Memory()
+					if ch.old != nil {
+						if err := keychain.New(k, "svc").Save(id, ch.old); err != nil {
+							t.Fatal(err)
+						}
+					}
+					return k
+				}
+				change := func(st *keychain.Store) error {
+					if ch.new == nil {
+						return st.Delete(id)
+					}
+					return st.Save(id, ch.new)
+				}
+				counter := &faultyKeyring{k: fresh(), failAt: -1}
+				if err := change(keychain.New(counter, "svc")); err != nil {
+					t.Fatalf("without a fault: %v", err)
+				}
+				for n := range counter.calls {
+					k := fresh()
+					err := change(keychain.New(&faultyKeyring{k: k, failAt: n, fault: fault.err}, "svc"))
+					tried++
+					got, lerr := keychain.New(k, "svc").Load(id)
+					whole := (lerr == nil && (bytes.Equal(got, ch.old) || bytes.Equal(got, ch.new))) ||
+						(errors.Is(lerr, keychain.ErrNotFound) && (ch.old == nil || ch.new == nil))
+					if !whole {
+						t.Fatalf("fault at call %d of %d: Load gave %d bytes, %v: a record was lost or half-written", n, counter.calls, len(got), lerr)
+					}
+					if err != nil {
+						var ke *keychain.Error
+						if !errors.As(err, &ke) || ke.Kind != fault.kind || err.Error() == "" {
+							t.Errorf("fault at call %d: reported as %v (%T), want a keychain error of kind %v", n, err, err, fault.kind)
+						}
+						checkNoContent(t, err, ch.old, ch.new)
+					}
+					// The person tries again: the change goes through.
+					if err := change(keychain.New(k, "svc")); err != nil {
+						t.Fatalf("fault at call %d: trying again: %v", n, err)
+					}
+					got, lerr = keychain.New(k, "svc").Load(id)
+					if ch.new != nil && (lerr != nil || !bytes.Equal(got, ch.new)) || ch.new == nil && !errors.Is(lerr, keychain.ErrNotFound) {
+						t.Fatalf("fault at call %d: after trying again, Load gave %v", n, lerr)
+					}
+					ids, err := keychain.New(k, "svc").List()
+					if err != nil || slices.Contains(ids, id) != (ch.new != nil) {
+						t.Fatalf("fault at call %d: after trying again List = %v, %v", n, ids, err)
+					}
+				}
+			})
+		}
+	}
+	t.Logf("%d single faults injected", tried)
+}

@@ -112,7 +112,7 @@ func TestCrashSafety(t *testing.T) {
 						t.Fatalf("the change took %d keychain calls; the test needs at least 2", total)
 					}
 
-					t.Logf("the change takes %d keychain calls", total)
+					t.Logf("reliability|keychain|process killed during %s (%s), at each of its %d calls|%d|the old or the new record whole; listed exactly when loadable|nothing", tt.name, be.name, total, total+1)
 					sawNew := false
 					for n := 0; n <= total; n++ {
 						setup()

@@ -83,7 +83,6 @@ func TestFaultAtEveryStep(t *testing.T) {
 		{"locked", errors.New("failed to unlock correct collection '/org/freedesktop/secrets/collection/login'"), keychain.Locked},
 		{"no secret service", errors.New("The name org.freedesktop.secrets was not provided by any .service files"), keychain.NoSecretService},
 	}
-	tried := 0
 	for _, ch := range changes {
 		for _, fault := range faults {
 			t.Run(ch.name+"/"+fault.name, func(t *testing.T) {
@@ -107,10 +106,10 @@ func TestFaultAtEveryStep(t *testing.T) {
 				if err := change(keychain.New(counter, "svc")); err != nil {
 					t.Fatalf("without a fault: %v", err)
 				}
+				t.Logf("reliability|keychain|%s fails once (%s), at each of its %d calls|%d|reported in words; the old or new record whole; trying again succeeds|nothing", ch.name, fault.name, counter.calls, counter.calls)
 				for n := range counter.calls {
 					k := fresh()
 					err := change(keychain.New(&faultyKeyring{k: k, failAt: n, fault: fault.err}, "svc"))
-					tried++
 					got, lerr := keychain.New(k, "svc").Load(id)
 					whole := (lerr == nil && (bytes.Equal(got, ch.old) || bytes.Equal(got, ch.new))) ||
 						(errors.Is(lerr, keychain.ErrNotFound) && (ch.old == nil || ch.new == nil))
@@ -140,5 +139,4 @@ func TestFaultAtEveryStep(t *testing.T) {
 			})
 		}
 	}
-	t.Logf("%d single faults injected", tried)
 }

@@ -7,7 +7,7 @@ BIN     := bin/latchkey
 export PATH := $(PATH):/usr/local/go/bin:$(HOME)/go/bin
 export LANG ?= C.UTF-8
 
-.PHONY: run test build deps-build deps-test modules check unit smoke screenshot bench clean
+.PHONY: run test build deps-build deps-test modules check unit fuzz-short fuzz reliability smoke screenshot bench clean
 
 run: deps-build modules build
 	./$(BIN)
@@ -16,9 +16,9 @@ build: deps-build modules
 	$(GO) build -tags $(TAGS) -o $(BIN) .
 
 # test: static checks, every Go test under -race against a real Secret
-# Service (gnome-keyring in a private dbus-run-session), then the smoke run of
-# the real binary under Xvfb.
-test: deps-test modules check unit smoke
+# Service (gnome-keyring in a private dbus-run-session), a short pass of every
+# fuzz target, then the smoke run of the real binary under Xvfb.
+test: deps-test modules check unit fuzz-short smoke
 
 deps-build:
 	@bash .ci/deps build
@@ -38,6 +38,19 @@ check:
 
 unit:
 	LATCHKEY_REQUIRE_KEYRING=1 .ci/with-keyring $(GO) test -race -tags $(TAGS) -count=1 ./...
+
+# fuzz-short: every fuzz target for a few seconds (part of make test).
+fuzz-short:
+	FUZZTIME=$${FUZZTIME:-3s} .ci/fuzz
+
+# fuzz: every fuzz target for FUZZTIME each (default 60s).
+fuzz: deps-test modules
+	.ci/fuzz $${FUZZTIME:-60s}
+
+# reliability: run the fault, crash and hostile-input tests and regenerate
+# docs/RELIABILITY.md from what they log.
+reliability: deps-test modules
+	.ci/with-keyring .ci/reliability
 
 smoke: build
 	$(GO) build -o bin/fakeidp ./auth/authtest/fakeidp

@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -31,6 +32,7 @@ type detail struct {
 	// Live parts of the current content; nil when not shown.
 	expires    *widget.Label // the countdown
 	account    *auth.Account // the account shown, if any
+	can        auth.Capabilities
 	flash      *widget.Label // "Copied …", "Renewed …"
 	idFlash    *widget.Label // "Copied the id_token …"
 	avatar     *fyne.Container
@@ -68,7 +70,7 @@ func (d *detail) show(i int) {
 	}
 
 	d.heading = &widget.Label{Text: p.DisplayName(), TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameHeadingText, Truncation: fyne.TextTruncateEllipsis}
-	title := tight(d.heading, quiet(protocolName(p.Protocol)+" · id "+p.ID))
+	title := tight(d.heading, quiet(st.Can.Protocol+" · id "+p.ID))
 	state := container.NewBorder(nil, nil, widget.NewIcon(b.icon), nil, &widget.Label{Text: b.text, Truncation: fyne.TextTruncateEllipsis})
 
 	var body []fyne.CanvasObject
@@ -79,7 +81,7 @@ func (d *detail) show(i int) {
 	case st.Err != nil:
 		body = []fyne.CanvasObject{d.keychainProblem(st)}
 	case st.Account == nil:
-		body = []fyne.CanvasObject{d.signedOut(p)}
+		body = []fyne.CanvasObject{d.signedOut(st)}
 	default:
 		body = d.signedIn(st)
 		actions = container.NewVBox(container.NewHBox(d.signIn, d.signOut))
@@ -91,25 +93,26 @@ func (d *detail) show(i int) {
 
 // signedOut explains what signing in does and offers it: in the browser,
 // with a code (RFC 8628) where the provider may offer that, or both.
-func (d *detail) signedOut(p *provider.Provider) fyne.CanvasObject {
+func (d *detail) signedOut(st auth.Status) fyne.CanvasObject {
+	p, can := st.Provider, st.Can
 	name := p.DisplayName()
 	var how string
 	switch {
-	case !browserSignIn(p):
+	case !can.BrowserSignIn:
 		how = fmt.Sprintf("Sign in with a code shows a short code: enter it on %s's page, on this computer or any other device with a browser. Latchkey waits until you have, and keeps the token in your keychain.", name)
-	case p.Protocol == provider.OAuth1 && p.Callback == provider.CallbackOOB:
+	case can.PastesVerifier:
 		how = fmt.Sprintf("Sign in opens %s in your web browser. When you allow access it shows a verification code: paste it into Latchkey, which keeps the token in your keychain.", name)
 	default:
 		how = fmt.Sprintf("Sign in opens %s in your web browser. When you allow access, Latchkey catches the answer on this computer and keeps the token in your keychain.", name)
 	}
 	var buttons []fyne.CanvasObject
-	if browserSignIn(p) {
+	if can.BrowserSignIn {
 		d.signIn = &widget.Button{Text: "Sign in", Icon: theme.LoginIcon(), Importance: widget.HighImportance, OnTapped: func() { d.w.startSignIn(d.index) }}
 		buttons = append(buttons, d.signIn)
 	}
-	if deviceOffered(p) {
+	if can.DeviceSignIn {
 		importance := widget.HighImportance
-		if browserSignIn(p) {
+		if can.BrowserSignIn {
 			importance = widget.MediumImportance
 			how += " Sign in with a code instead shows a short code to enter on any device with a browser, for when this computer's browser cannot be used."
 		}
@@ -149,8 +152,8 @@ func signInSite(p *provider.Provider) string {
 
 // signedIn shows the person, the token and the actions on them.
 func (d *detail) signedIn(st auth.Status) []fyne.CanvasObject {
-	a, p := st.Account, st.Provider
-	d.account = a
+	a, p, can := st.Account, st.Provider, st.Can
+	d.account, d.can = a, can
 	prof := a.Profile
 
 	// The person.
@@ -180,7 +183,7 @@ func (d *detail) signedIn(st auth.Status) []fyne.CanvasObject {
 	tok := a.Token
 	rows := []fyne.CanvasObject{}
 	add := func(name string, v fyne.CanvasObject) { rows = append(rows, fieldName(name), v) }
-	if p.Protocol != provider.OAuth1 {
+	if can.Scoped {
 		scopes := "none reported"
 		if len(tok.Scopes) > 0 {
 			scopes = strings.Join(tok.Scopes, " ")
@@ -191,10 +194,11 @@ func (d *detail) signedIn(st auth.Status) []fyne.CanvasObject {
 	d.expires = value("")
 	add("Expires", d.expires)
 	d.tick(d.w.now())
-	if p.Protocol == provider.OAuth1 {
-		add("Token secret", value(held(tok.TokenSecret)))
-	} else {
+	switch {
+	case can.Refreshable:
 		add("Refresh token", value(held(tok.RefreshToken)))
+	case slices.Contains(can.Copy, auth.CredTokenSecret):
+		add("Token secret", value(held(tok.TokenSecret)))
 	}
 	d.secrets = []*secretRow{newSecretRow(tok.AccessToken)}
 	name := "Access token"
@@ -202,7 +206,7 @@ func (d *detail) signedIn(st auth.Status) []fyne.CanvasObject {
 		name += " (" + tok.TokenType + ")"
 	}
 	add(name, d.secrets[0].object)
-	if p.Protocol == provider.OAuth1 && tok.TokenSecret != "" {
+	if slices.Contains(can.Credentials(a), auth.CredTokenSecret) {
 		d.secrets = append(d.secrets, newSecretRow(tok.TokenSecret))
 		add("Secret", d.secrets[1].object)
 	}
@@ -210,11 +214,14 @@ func (d *detail) signedIn(st auth.Status) []fyne.CanvasObject {
 	d.setRevealed(d.revealed)
 
 	var copyButtons []fyne.CanvasObject
-	for _, k := range copyKindsFor(p) {
-		b := &widget.Button{Text: k.button(), Icon: theme.ContentCopyIcon(), OnTapped: func() { d.w.copy(d.index, k) }}
+	for _, k := range can.Copy {
+		if k == auth.CredIDToken {
+			continue // the id_token's card has its own button
+		}
+		b := &widget.Button{Text: copyButton(k), Icon: theme.ContentCopyIcon(), OnTapped: func() { d.w.copy(d.index, k) }}
 		copyButtons = append(copyButtons, b)
 	}
-	if refreshOffered(st) {
+	if can.CanRefresh(a) {
 		d.refresh = &widget.Button{Text: "Refresh", Icon: theme.ViewRefreshIcon(), OnTapped: func() { d.w.refresh(d.index) }}
 		if st.State == auth.StateRefreshable {
 			d.refresh.Importance = widget.HighImportance
@@ -230,7 +237,7 @@ func (d *detail) signedIn(st auth.Status) []fyne.CanvasObject {
 			d.refresh.Disable()
 		}
 		d.flash.Importance = widget.MediumImportance
-		d.flash.SetText(refreshProgress(p))
+		d.flash.SetText(refreshProgress(st))
 		d.flash.Show()
 	}
 	token := container.NewVBox(
@@ -251,7 +258,7 @@ func (d *detail) signedIn(st auth.Status) []fyne.CanvasObject {
 		widget.NewCard("", "", person),
 		widget.NewCard("", "", token),
 	}
-	if p.Protocol == provider.OIDC && tok.IDToken != "" {
+	if can.Claims && a.Credential(auth.CredIDToken) != "" {
 		cards = append(cards, d.idTokenCard(a))
 	}
 	return cards
@@ -269,7 +276,7 @@ func (d *detail) tick(now time.Time) {
 	if d.expires == nil || d.account == nil {
 		return
 	}
-	d.expires.SetText(d.w.expiryText(d.account, now))
+	d.expires.SetText(d.w.expiryText(d.account, d.can, now))
 }
 
 // setRevealed shows or masks the secrets.
@@ -347,11 +354,11 @@ func held(s string) string {
 }
 
 // expiryText is when a's token expires, with a countdown from now.
-func (w *window) expiryText(a *auth.Account, now time.Time) string {
+func (w *window) expiryText(a *auth.Account, can auth.Capabilities, now time.Time) string {
 	exp := a.Token.Expiry
 	if exp.IsZero() {
-		if a.Protocol == provider.OAuth1 {
-			return "Never (OAuth 1.0a tokens do not expire)"
+		if !can.Expires {
+			return "Never (" + can.Protocol + " tokens do not expire)"
 		}
 		return "Not said by the provider"
 	}

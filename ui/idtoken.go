@@ -129,7 +129,7 @@ func (d *detail) idTokenCard(a *auth.Account) fyne.CanvasObject {
 		}
 		body = container.New(layout.NewFormLayout(), cells...)
 	}
-	copyBtn := &widget.Button{Text: "Copy id_token", Icon: theme.ContentCopyIcon(), OnTapped: func() { d.w.copy(d.index, copyIDToken) }}
+	copyBtn := &widget.Button{Text: "Copy id_token", Icon: theme.ContentCopyIcon(), OnTapped: func() { d.w.copy(d.index, auth.CredIDToken) }}
 	d.idFlash = &widget.Label{Importance: widget.SuccessImportance, Truncation: fyne.TextTruncateEllipsis}
 	d.idFlash.Hide()
 	return widget.NewCard("", "", container.NewVBox(tight(title, note), body, container.NewHBox(copyBtn), d.idFlash))

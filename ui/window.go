@@ -159,7 +159,7 @@ func newWindow(a fyne.App, svc *auth.Service, opts options) *window {
 	}
 	w.status = make([]auth.Status, len(w.cfg.Providers))
 	for i := range w.cfg.Providers {
-		w.status[i].Provider = &w.cfg.Providers[i]
+		w.status[i] = auth.StatusOf(&w.cfg.Providers[i], nil, opts.now()) // until the keychain is read
 	}
 	w.win.SetIcon(Icon)
 	w.win.SetContent(w.build())
@@ -327,18 +327,18 @@ func (w *window) showError(title, msg string) {
 
 // flash shows a short confirmation under provider i's Copy buttons, when
 // it is the one shown. It goes away after flashFor.
-func (w *window) flash(i int, msg string) { w.flashNear(i, copyToken, msg) }
+func (w *window) flash(i int, msg string) { w.flashNear(i, auth.CredAccessToken, msg) }
 
 // flashNear shows a short confirmation under the button that copies k:
 // Copy id_token has its own line, in the id_token's card; the other
 // buttons share one. It goes away after flashFor.
-func (w *window) flashNear(i int, k copyKind, msg string) {
+func (w *window) flashNear(i int, k auth.Credential, msg string) {
 	d := w.detail
 	if d == nil || w.selected != i {
 		return
 	}
 	label := d.flash
-	if k == copyIDToken && d.idFlash != nil {
+	if k == auth.CredIDToken && d.idFlash != nil {
 		label = d.idFlash
 	}
 	if label == nil {

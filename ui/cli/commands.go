@@ -73,10 +73,9 @@ func (c *runner) login(ctx context.Context, args []string) error {
 		BrowserFailed: func(err error) {
 			fmt.Fprintf(c.Stderr, "%v\n", err)
 		},
+		// Asked only when the provider shows a verifier to paste
+		// (Capabilities.PastesVerifier).
 		Prompter: stdinPrompter{in: c.Stdin, out: c.Stderr},
-	}
-	if p.Protocol != provider.OAuth1 || p.Callback != provider.CallbackOOB {
-		opts.Prompter = nil
 	}
 	a, err := svc.Login(ctx, p.ID, opts)
 	if err != nil {

@@ -32,7 +32,7 @@ func TestCopyAndReveal(t *testing.T) {
 		if got := h.app.Clipboard().Content(); got != tc.want {
 			t.Errorf("%s put %q on the clipboard, want exactly %q", tc.button, got, tc.want)
 		}
-		if got := h.w.detail.flash; !got.Visible() || got.Text != tc.flash {
+		if got := h.w.detail.token.flash; !got.Visible() || got.Text != tc.flash {
 			t.Errorf("%s: confirmation %q (visible %v), want %q", tc.button, got.Text, got.Visible(), tc.flash)
 		}
 	}

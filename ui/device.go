@@ -193,7 +193,7 @@ func (d *deviceSignIn) open() {
 	}
 	switch {
 	case err != nil:
-		d.say(widget.WarningImportance, fmt.Sprintf("Your browser did not open (%v). Go to %s yourself and enter the code.", err, c.VerificationURI))
+		d.say(widget.WarningImportance, fmt.Sprintf("Your browser did not open (%s). Go to %s yourself and enter the code.", auth.Describe(err, auth.Window), c.VerificationURI))
 	case c.VerificationURIComplete != "":
 		d.say(widget.MediumImportance, "The page is open in your browser: check that it shows this code, and allow access.")
 	default:

@@ -111,7 +111,7 @@ func (w *window) providerList() *widget.List {
 	)
 	l.OnSelected = func(i widget.ListItemID) {
 		w.selected = i
-		w.detail.show(i)
+		w.showDetail(i)
 		w.fetchQueued()
 	}
 	return l

@@ -40,7 +40,7 @@ func (w *window) refresh(i int) {
 	}
 	w.refreshing[p.ID] = true
 	if i == w.selected {
-		w.detail.show(i)
+		w.showDetail(i)
 	}
 	go func() {
 		ctx, cancel := background()
@@ -62,7 +62,7 @@ func (w *window) refreshed(i int, p *provider.Provider, before string, a *auth.A
 	}
 	refused := w.markRefused(i, err)
 	if i == w.selected {
-		w.detail.show(i) // the button is enabled again
+		w.showDetail(i) // the button is enabled again
 	}
 	msg := auth.Describe(err, auth.Window)
 	switch {

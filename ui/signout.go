@@ -38,8 +38,8 @@ func (w *window) confirmSignOut(i int) {
 // that the token may stay valid at the provider.
 func (w *window) signOut(i int) {
 	p := w.status[i].Provider
-	if w.detail.signOut != nil && w.selected == i {
-		w.detail.signOut.Disable()
+	if w.selected == i {
+		w.detail.setSigningOut(true)
 	}
 	go func() {
 		ctx, cancel := background()
@@ -49,8 +49,8 @@ func (w *window) signOut(i int) {
 			var re *auth.RevokeError
 			if err != nil && !errors.As(err, &re) {
 				w.showError("Could not sign out of "+p.DisplayName(), auth.Describe(err, auth.Window))
-				if w.detail.signOut != nil && w.selected == i {
-					w.detail.signOut.Enable()
+				if w.selected == i {
+					w.detail.setSigningOut(false)
 				}
 				return
 			}

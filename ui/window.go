@@ -188,8 +188,18 @@ func (w *window) build() fyne.CanvasObject {
 	w.list = w.providerList()
 	heading := widget.NewLabelWithStyle("Providers", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	left := container.NewBorder(heading, nil, nil, nil, w.list)
-	w.detail = newDetail(w)
-	split := container.NewHSplit(left, w.detail.scroll)
+	w.detail = newDetail(panelActions{
+		signIn:     w.startSignIn,
+		signInCode: w.startDevice,
+		copy:       w.copy,
+		refresh:    w.refresh,
+		signOut:    w.confirmSignOut,
+		reload:     w.load,
+		now:        func() time.Time { return w.now() }, // tests move the clock
+		location:   w.location,
+		avatar:     w.avatarView,
+	})
+	split := container.NewHSplit(left, w.detail.object())
 	split.SetOffset(0.34)
 	return container.NewBorder(top, nil, nil, nil, split)
 }
@@ -241,7 +251,7 @@ func (w *window) setStatus(i int, st auth.Status) {
 	w.status[i] = st
 	w.list.RefreshItem(i)
 	if i == w.selected {
-		w.detail.show(i)
+		w.showDetail(i)
 	}
 }
 
@@ -249,9 +259,18 @@ func (w *window) setStatus(i int, st auth.Status) {
 func (w *window) refreshAll() {
 	w.list.Refresh()
 	if w.selected >= 0 {
-		w.detail.show(w.selected)
+		w.showDetail(w.selected)
 	}
 }
+
+// showDetail shows provider i in the detail panel.
+func (w *window) showDetail(i int) {
+	st := w.status[i]
+	w.detail.show(i, st, panelView{loaded: w.loaded, refreshing: w.refreshing[st.Provider.ID]})
+}
+
+// formatTime shows t to the minute in the window's time zone.
+func (w *window) formatTime(t time.Time) string { return formatTime(t, w.location) }
 
 // indexOf returns the index of provider id, or -1.
 func (w *window) indexOf(id string) int {
@@ -285,7 +304,7 @@ func (w *window) tick() {
 			w.status[i].State = s
 			w.list.RefreshItem(i)
 			if i == w.selected {
-				w.detail.show(i)
+				w.showDetail(i)
 			}
 		}
 	}
@@ -329,32 +348,26 @@ func (w *window) showError(title, msg string) {
 // it is the one shown. It goes away after flashFor.
 func (w *window) flash(i int, msg string) { w.flashNear(i, auth.CredAccessToken, msg) }
 
-// flashNear shows a short confirmation under the button that copies k:
-// Copy id_token has its own line, in the id_token's card; the other
-// buttons share one. It goes away after flashFor.
+// flashNear shows a short confirmation under the button that copies k
+// (detail.flash), when provider i is the one shown. It goes away after
+// flashFor.
 func (w *window) flashNear(i int, k auth.Credential, msg string) {
-	d := w.detail
-	if d == nil || w.selected != i {
+	if w.detail == nil || w.selected != i {
 		return
 	}
-	label := d.flash
-	if k == auth.CredIDToken && d.idFlash != nil {
-		label = d.idFlash
-	}
-	if label == nil {
+	hide := w.detail.flash(k, msg)
+	if hide == nil {
 		return
 	}
 	w.flashGen++
 	gen := w.flashGen
-	label.SetText(msg)
-	label.Show()
 	if w.flashFor < 0 {
 		return
 	}
 	time.AfterFunc(w.flashFor, func() {
 		w.apply(evFlashCleared, func() {
 			if gen == w.flashGen {
-				label.Hide()
+				hide()
 			}
 		})
 	})

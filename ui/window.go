@@ -123,7 +123,7 @@ type window struct {
 	selected int           // index into cfg.Providers; -1 when none
 
 	list   *widget.List
-	detail *detail // the right-hand panel's current content
+	detail *detail // the right-hand panel; nil when no provider is configured
 
 	avatars    map[string]*avatarEntry // by picture URL
 	queued     []string                // picture URLs to fetch after this update

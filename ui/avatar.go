@@ -61,9 +61,8 @@ func (w *window) fetchAvatar(u string, e *avatarEntry) {
 			return
 		}
 		e.res = fyne.NewStaticResource("avatar", data)
-		if d := w.detail; d != nil && d.avatar != nil && d.avatarURL == u {
-			d.avatar.Objects = []fyne.CanvasObject{avatarImage(e.res)}
-			d.avatar.Refresh()
+		if w.detail != nil {
+			w.detail.setAvatar(u, e.res)
 		}
 	})
 }

@@ -2,17 +2,17 @@ package ui
 
 import (
 	"fmt"
-	"image/color"
 	"net/url"
 	"os"
 	"path/filepath"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"latchkey/auth"
 )
 
 // maxBannerProblems is how many config problems the banner lists; the
@@ -56,19 +56,6 @@ func (w *window) problemsBanner() fyne.CanvasObject {
 	return container.NewPadded(container.NewStack(tinted(theme.ColorNameWarning), container.NewPadded(body)))
 }
 
-// tinted is a rounded background of the theme colour name, faint, with a
-// border of the full colour.
-func tinted(name fyne.ThemeColorName) fyne.CanvasObject {
-	c := color.NRGBAModel.Convert(theme.Color(name)).(color.NRGBA)
-	fill := c
-	fill.A = 0x28
-	bg := canvas.NewRectangle(fill)
-	bg.StrokeColor = c
-	bg.StrokeWidth = 1
-	bg.CornerRadius = theme.InputRadiusSize()
-	return bg
-}
-
 // emptyState explains, when no provider is usable, where providers come
 // from and what an entry looks like, instead of a blank pane.
 func (w *window) emptyState() fyne.CanvasObject {
@@ -105,7 +92,7 @@ func (w *window) emptyState() fyne.CanvasObject {
 func (w *window) openConfigFolder() {
 	dir := filepath.Dir(w.cfg.Path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		w.showError("Cannot open the config folder", fmt.Sprintf("%v. Create the folder %s yourself, then put providers.toml in it.", err, dir))
+		w.showError("Cannot open the config folder", fmt.Sprintf("%s. Create the folder %s yourself, then put providers.toml in it.", auth.Describe(err, auth.Window), dir))
 		return
 	}
 	u, err := url.Parse(storage.NewFileURI(dir).String())
@@ -113,33 +100,6 @@ func (w *window) openConfigFolder() {
 		err = w.openURL(u)
 	}
 	if err != nil {
-		w.showError("Cannot open the config folder", fmt.Sprintf("%v. The folder is %s.", err, dir))
+		w.showError("Cannot open the config folder", fmt.Sprintf("%s. The folder is %s.", auth.Describe(err, auth.Window), dir))
 	}
-}
-
-// columnLayout puts its objects in a column at most max wide, centred or
-// at the leading edge, so lines stay readable on a wide window.
-type columnLayout struct {
-	max    float32
-	center bool
-}
-
-func (l *columnLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	width := fyne.Min(size.Width, l.max)
-	x := float32(0)
-	if l.center {
-		x = (size.Width - width) / 2
-	}
-	for _, o := range objs {
-		o.Resize(fyne.NewSize(width, size.Height))
-		o.Move(fyne.NewPos(x, 0))
-	}
-}
-
-func (l *columnLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	var s fyne.Size
-	for _, o := range objs {
-		s = s.Max(o.MinSize())
-	}
-	return s
 }

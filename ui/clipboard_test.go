@@ -32,7 +32,7 @@ func TestCopyAndReveal(t *testing.T) {
 		if got := h.app.Clipboard().Content(); got != tc.want {
 			t.Errorf("%s put %q on the clipboard, want exactly %q", tc.button, got, tc.want)
 		}
-		if got := h.w.detail.flash; !got.Visible() || got.Text != tc.flash {
+		if got := h.w.detail.token.flash; !got.Visible() || got.Text != tc.flash {
 			t.Errorf("%s: confirmation %q (visible %v), want %q", tc.button, got.Text, got.Visible(), tc.flash)
 		}
 	}
@@ -58,14 +58,14 @@ func TestCopyHeaderText(t *testing.T) {
 		{"DPoP", "Authorization: DPoP tok"},
 	} {
 		a := &auth.Account{Token: auth.TokenSet{AccessToken: "tok", TokenType: tc.typ, TokenSecret: "sec"}}
-		if got := copyHeader.text(a); got != tc.want {
+		if got := a.Credential(auth.CredAuthorization); got != tc.want {
 			t.Errorf("type %q: %q, want %q", tc.typ, got, tc.want)
 		}
-		if got := copyToken.text(a); got != "tok" {
-			t.Errorf("copyToken: %q", got)
+		if got := a.Credential(auth.CredAccessToken); got != "tok" {
+			t.Errorf("CredAccessToken: %q", got)
 		}
-		if got := copySecret.text(a); got != "sec" {
-			t.Errorf("copySecret: %q", got)
+		if got := a.Credential(auth.CredTokenSecret); got != "sec" {
+			t.Errorf("CredTokenSecret: %q", got)
 		}
 	}
 }

@@ -1,324 +1,149 @@
 package ui
 
 import (
-	"fmt"
-	"net/url"
-	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"latchkey/auth"
-	"latchkey/auth/provider"
 )
 
-// masked stands in for a secret until the person presses Reveal.
-const masked = "••••••••••••••••"
+// panelActions is all the detail panel may ask of the window: the
+// handlers behind its buttons, each given the index of the provider shown,
+// and the read-only things it shows. The panel holds nothing else of the
+// window.
+type panelActions struct {
+	signIn     func(i int)                    // Sign in, Sign in again
+	signInCode func(i int)                    // Sign in with a code (RFC 8628)
+	copy       func(i int, k auth.Credential) // a Copy button
+	refresh    func(i int)                    // Refresh
+	signOut    func(i int)                    // Sign out (the window asks first)
+	reload     func()                         // Try again: read the keychain again
+	now        func() time.Time               // the countdown's clock
+	location   *time.Location                 // times are shown in it
+	// avatar is the person's picture, or their initials until it has come.
+	avatar func(auth.Profile) fyne.CanvasObject
+}
+
+// panelView is what the panel shows of a provider besides its status.
+type panelView struct {
+	loaded     bool // the keychain has been read
+	refreshing bool // the provider's Refresh is running
+}
 
 // detail is the right-hand panel: the selected provider, its account and
-// token, and what can be done with them. It is rebuilt from the window's
-// status whenever the selection or the status changes.
+// token, and what can be done with them. show rebuilds it from a status;
+// the window calls its methods (show, tick, flash, setAvatar,
+// setSigningOut) and touches none of its widgets.
 type detail struct {
-	w      *window
+	act    panelActions
 	scroll *container.Scroll
 	box    *fyne.Container
 	index  int // the provider shown; -1 before the first
 
-	// Live parts of the current content; nil when not shown.
-	expires    *widget.Label // the countdown
-	account    *auth.Account // the account shown, if any
-	flash      *widget.Label // "Copied …", "Renewed …"
-	idFlash    *widget.Label // "Copied the id_token …"
-	avatar     *fyne.Container
-	avatarURL  string
-	secrets    []*secretRow
-	revealed   bool
-	reveal     *widget.Button
-	signIn     *widget.Button
-	signInCode *widget.Button // Sign in with a code (RFC 8628)
-	refresh    *widget.Button
-	signOut    *widget.Button
-	heading    *widget.Label
-	userName   *widget.Label
-	userEmail  *widget.Label
+	// The current content's cards; nil when not shown.
+	heading *widget.Label
+	person  *personCard
+	token   *tokenCard
+	idToken *idTokenCard
+	actions *accountActions
 }
 
-func newDetail(w *window) *detail {
-	d := &detail{w: w, index: -1, box: container.NewStack()}
+func newDetail(act panelActions) *detail {
+	d := &detail{act: act, index: -1, box: container.NewStack()}
 	d.scroll = container.NewVScroll(container.NewPadded(container.New(&columnLayout{max: 760}, d.box)))
 	return d
 }
 
-// show rebuilds the panel for provider i.
-func (d *detail) show(i int) {
-	revealed := d.revealed && i == d.index
+// object is the panel, to place in the window.
+func (d *detail) object() fyne.CanvasObject { return d.scroll }
+
+// show rebuilds the panel for provider i, whose status is st. The
+// secrets stay revealed while the same provider is shown.
+func (d *detail) show(i int, st auth.Status, v panelView) {
+	revealed := d.token != nil && d.token.revealed && i == d.index
 	if i != d.index {
 		d.scroll.ScrollToTop()
 	}
-	*d = detail{w: d.w, scroll: d.scroll, box: d.box, index: i, revealed: revealed}
-	st := d.w.status[i]
+	d.index = i
+	d.person, d.token, d.idToken, d.actions = nil, nil, nil, nil
+
 	p := st.Provider
-	b := badgeFor(st, d.w.loaded)
-	if d.w.loaded && st.Err == nil && st.Account != nil {
+	b := badgeFor(st, v.loaded)
+	if v.loaded && st.Err == nil && st.Account != nil {
 		b.text = stateText(st)
 	}
-
 	d.heading = &widget.Label{Text: p.DisplayName(), TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameHeadingText, Truncation: fyne.TextTruncateEllipsis}
-	title := tight(d.heading, quiet(protocolName(p.Protocol)+" · id "+p.ID))
+	title := tight(d.heading, quiet(st.Can.Protocol+" · id "+p.ID))
 	state := container.NewBorder(nil, nil, widget.NewIcon(b.icon), nil, &widget.Label{Text: b.text, Truncation: fyne.TextTruncateEllipsis})
 
 	var body []fyne.CanvasObject
 	var actions fyne.CanvasObject
 	switch {
-	case !d.w.loaded:
+	case !v.loaded:
 		body = []fyne.CanvasObject{quiet("Reading your accounts from the keychain…")}
 	case st.Err != nil:
-		body = []fyne.CanvasObject{d.keychainProblem(st)}
+		body = []fyne.CanvasObject{newProblemCard(st, d.act)}
 	case st.Account == nil:
-		body = []fyne.CanvasObject{d.signedOut(p)}
+		body = []fyne.CanvasObject{newSignInCard(i, st, d.act)}
 	default:
-		body = d.signedIn(st)
-		actions = container.NewVBox(container.NewHBox(d.signIn, d.signOut))
+		d.person = newPersonCard(st, d.act)
+		d.token = newTokenCard(i, st, d.act, v.refreshing, revealed)
+		d.actions = newAccountActions(i, st, d.act)
+		body = []fyne.CanvasObject{d.person.object, d.token.object}
+		if st.Can.Claims && st.Account.Credential(auth.CredIDToken) != "" {
+			d.idToken = newIDTokenCard(i, st, d.act)
+			body = append(body, d.idToken.object)
+		}
+		actions = d.actions.object
 	}
 	header := container.NewBorder(nil, nil, nil, actions, title)
 	d.box.Objects = []fyne.CanvasObject{container.NewVBox(append([]fyne.CanvasObject{header, state}, body...)...)}
 	d.box.Refresh()
 }
 
-// signedOut explains what signing in does and offers it: in the browser,
-// with a code (RFC 8628) where the provider may offer that, or both.
-func (d *detail) signedOut(p *provider.Provider) fyne.CanvasObject {
-	name := p.DisplayName()
-	var how string
-	switch {
-	case !browserSignIn(p):
-		how = fmt.Sprintf("Sign in with a code shows a short code: enter it on %s's page, on this computer or any other device with a browser. Latchkey waits until you have, and keeps the token in your keychain.", name)
-	case p.Protocol == provider.OAuth1 && p.Callback == provider.CallbackOOB:
-		how = fmt.Sprintf("Sign in opens %s in your web browser. When you allow access it shows a verification code: paste it into Latchkey, which keeps the token in your keychain.", name)
-	default:
-		how = fmt.Sprintf("Sign in opens %s in your web browser. When you allow access, Latchkey catches the answer on this computer and keeps the token in your keychain.", name)
-	}
-	var buttons []fyne.CanvasObject
-	if browserSignIn(p) {
-		d.signIn = &widget.Button{Text: "Sign in", Icon: theme.LoginIcon(), Importance: widget.HighImportance, OnTapped: func() { d.w.startSignIn(d.index) }}
-		buttons = append(buttons, d.signIn)
-	}
-	if deviceOffered(p) {
-		importance := widget.HighImportance
-		if browserSignIn(p) {
-			importance = widget.MediumImportance
-			how += " Sign in with a code instead shows a short code to enter on any device with a browser, for when this computer's browser cannot be used."
-		}
-		d.signInCode = &widget.Button{Text: "Sign in with a code", Icon: theme.ComputerIcon(), Importance: importance, OnTapped: func() { d.w.startDevice(d.index) }}
-		buttons = append(buttons, d.signInCode)
-	}
-	facts := []fyne.CanvasObject{}
-	if len(p.Scopes) > 0 {
-		facts = append(facts, fieldName("Asks for"), value(strings.Join(p.Scopes, " ")))
-	}
-	if site := signInSite(p); site != "" {
-		facts = append(facts, fieldName("Sign-in page"), value(site))
-	}
-	content := []fyne.CanvasObject{wrapped(how)}
-	if len(facts) > 0 {
-		content = append(content, container.New(layout.NewFormLayout(), facts...))
-	}
-	content = append(content, container.NewHBox(buttons...))
-	return widget.NewCard("", "", container.NewVBox(content...))
-}
-
-// signInSite is the host the person will sign in at.
-func signInSite(p *provider.Provider) string {
-	raw := p.AuthorizeURL
-	if raw == "" {
-		raw = p.Issuer
-	}
-	if raw == "" {
-		raw = p.DeviceAuthorizationURL
-	}
-	u, err := url.Parse(raw)
-	if err != nil {
-		return ""
-	}
-	return u.Host
-}
-
-// signedIn shows the person, the token and the actions on them.
-func (d *detail) signedIn(st auth.Status) []fyne.CanvasObject {
-	a, p := st.Account, st.Provider
-	d.account = a
-	prof := a.Profile
-
-	// The person.
-	d.userName = &widget.Label{Text: prof.Display(), TextStyle: fyne.TextStyle{Bold: true}, Truncation: fyne.TextTruncateEllipsis}
-	lines := []fyne.CanvasObject{d.userName}
-	if prof.Email != "" && prof.Email != prof.Display() {
-		d.userEmail = &widget.Label{Text: prof.Email, Truncation: fyne.TextTruncateEllipsis}
-		lines = append(lines, d.userEmail)
-	}
-	var ids []string
-	if prof.Username != "" && prof.Username != prof.Display() {
-		ids = append(ids, "@"+prof.Username)
-	}
-	if prof.Subject != "" {
-		ids = append(ids, "id "+prof.Subject)
-	}
-	if len(ids) > 0 {
-		lines = append(lines, quiet(strings.Join(ids, " · ")))
-	}
-	d.avatarURL = prof.Picture
-	d.avatar = container.NewStack(d.w.avatarView(prof))
-	// The labels sit in the Border's centre, at full width: a Center
-	// container would shrink them to their (ellipsized) minimum.
-	person := container.NewBorder(nil, nil, container.NewCenter(d.avatar), nil, tightCentered(lines...))
-
-	// The token.
-	tok := a.Token
-	rows := []fyne.CanvasObject{}
-	add := func(name string, v fyne.CanvasObject) { rows = append(rows, fieldName(name), v) }
-	if p.Protocol != provider.OAuth1 {
-		scopes := "none reported"
-		if len(tok.Scopes) > 0 {
-			scopes = strings.Join(tok.Scopes, " ")
-		}
-		add("Scopes", wrapped(scopes))
-	}
-	add("Obtained", value(d.w.formatTime(a.ObtainedAt)))
-	d.expires = value("")
-	add("Expires", d.expires)
-	d.tick(d.w.now())
-	if p.Protocol == provider.OAuth1 {
-		add("Token secret", value(held(tok.TokenSecret)))
-	} else {
-		add("Refresh token", value(held(tok.RefreshToken)))
-	}
-	d.secrets = []*secretRow{newSecretRow(tok.AccessToken)}
-	name := "Access token"
-	if tok.TokenType != "" {
-		name += " (" + tok.TokenType + ")"
-	}
-	add(name, d.secrets[0].object)
-	if p.Protocol == provider.OAuth1 && tok.TokenSecret != "" {
-		d.secrets = append(d.secrets, newSecretRow(tok.TokenSecret))
-		add("Secret", d.secrets[1].object)
-	}
-	d.reveal = &widget.Button{Icon: theme.VisibilityIcon(), Text: "Reveal", Importance: widget.LowImportance, OnTapped: func() { d.setRevealed(!d.revealed) }}
-	d.setRevealed(d.revealed)
-
-	var copyButtons []fyne.CanvasObject
-	for _, k := range copyKindsFor(p) {
-		b := &widget.Button{Text: k.button(), Icon: theme.ContentCopyIcon(), OnTapped: func() { d.w.copy(d.index, k) }}
-		copyButtons = append(copyButtons, b)
-	}
-	if refreshOffered(st) {
-		d.refresh = &widget.Button{Text: "Refresh", Icon: theme.ViewRefreshIcon(), OnTapped: func() { d.w.refresh(d.index) }}
-		if st.State == auth.StateRefreshable {
-			d.refresh.Importance = widget.HighImportance
-		}
-		copyButtons = append(copyButtons, d.refresh)
-	}
-	copyButtons = append(copyButtons, layout.NewSpacer(), d.reveal)
-	d.flash = &widget.Label{Importance: widget.SuccessImportance, Truncation: fyne.TextTruncateEllipsis}
-	d.flash.Hide()
-	if d.w.refreshing[p.ID] {
-		if d.refresh != nil {
-			d.refresh.SetText("Refreshing…")
-			d.refresh.Disable()
-		}
-		d.flash.Importance = widget.MediumImportance
-		d.flash.SetText(refreshProgress(p))
-		d.flash.Show()
-	}
-	token := container.NewVBox(
-		container.New(layout.NewFormLayout(), rows...),
-		container.NewHBox(copyButtons...),
-		d.flash,
-	)
-
-	// What can be done with the account (shown in the header).
-	importance := widget.MediumImportance
-	if st.State == auth.StateExpiring || st.State == auth.StateExpired || st.State == auth.StateNeedsSignIn {
-		importance = widget.HighImportance
-	}
-	d.signIn = &widget.Button{Text: "Sign in again", Icon: theme.LoginIcon(), Importance: importance, OnTapped: func() { d.w.startSignIn(d.index) }}
-	d.signOut = &widget.Button{Text: "Sign out", Icon: theme.LogoutIcon(), Importance: widget.DangerImportance, OnTapped: func() { d.w.confirmSignOut(d.index) }}
-
-	cards := []fyne.CanvasObject{
-		widget.NewCard("", "", person),
-		widget.NewCard("", "", token),
-	}
-	if p.Protocol == provider.OIDC && tok.IDToken != "" {
-		cards = append(cards, d.idTokenCard(a))
-	}
-	return cards
-}
-
-// keychainProblem says why the account could not be read and what to do.
-func (d *detail) keychainProblem(st auth.Status) fyne.CanvasObject {
-	again := &widget.Button{Text: "Try again", Icon: theme.ViewRefreshIcon(), OnTapped: d.w.load}
-	msg := &widget.Label{Text: auth.Describe(st.Err, auth.Window), Wrapping: fyne.TextWrapWord, Selectable: true}
-	return widget.NewCard("", "", container.NewVBox(msg, container.NewHBox(again)))
-}
-
-// tick updates the countdown to now.
+// tick moves the countdown on to now.
 func (d *detail) tick(now time.Time) {
-	if d.expires == nil || d.account == nil {
-		return
-	}
-	d.expires.SetText(d.w.expiryText(d.account, now))
-}
-
-// setRevealed shows or masks the secrets.
-func (d *detail) setRevealed(on bool) {
-	d.revealed = on
-	for _, s := range d.secrets {
-		s.set(on)
-	}
-	if d.reveal == nil {
-		return
-	}
-	if on {
-		d.reveal.SetText("Hide")
-		d.reveal.SetIcon(theme.VisibilityOffIcon())
-	} else {
-		d.reveal.SetText("Reveal")
-		d.reveal.SetIcon(theme.VisibilityIcon())
+	if d.token != nil {
+		d.token.tick(now)
 	}
 }
 
-// secretRow is a token shown masked, or in full once revealed (selectable,
-// in monospace, wrapped anywhere).
-type secretRow struct {
-	secret string
-	label  *widget.Label
-	object fyne.CanvasObject
-}
-
-func newSecretRow(secret string) *secretRow {
-	s := &secretRow{secret: secret, label: &widget.Label{}}
-	s.object = s.label
-	return s
-}
-
-func (s *secretRow) set(revealed bool) {
-	if revealed {
-		s.label.Text = s.secret
-		s.label.TextStyle = fyne.TextStyle{Monospace: true}
-		s.label.Wrapping = fyne.TextWrapBreak
-		s.label.Truncation = fyne.TextTruncateOff
-		s.label.Selectable = true
-	} else {
-		s.label.Text = masked
-		s.label.TextStyle = fyne.TextStyle{}
-		s.label.Wrapping = fyne.TextWrapOff
-		s.label.Truncation = fyne.TextTruncateEllipsis
-		s.label.Selectable = false
+// flash shows msg under the button that copies k: Copy id_token has its
+// own line, in the id_token's card; the other buttons share the token
+// card's. It returns what hides msg again, or nil when no such line shows.
+func (d *detail) flash(k auth.Credential, msg string) (hide func()) {
+	var label *widget.Label
+	switch {
+	case k == auth.CredIDToken && d.idToken != nil:
+		label = d.idToken.flash
+	case d.token != nil:
+		label = d.token.flash
+	default:
+		return nil
 	}
-	s.label.Refresh()
+	label.SetText(msg)
+	label.Show()
+	return label.Hide
+}
+
+// setAvatar shows res, the picture at url, when it is the one the panel
+// waits for.
+func (d *detail) setAvatar(url string, res fyne.Resource) {
+	if d.person != nil {
+		d.person.setPicture(url, res)
+	}
+}
+
+// setSigningOut disables Sign out while a sign-out runs, and enables it
+// again when it failed.
+func (d *detail) setSigningOut(busy bool) {
+	if d.actions != nil {
+		d.actions.setSigningOut(busy)
+	}
 }
 
 // stateText is a signed-in account's state in a sentence: what it means
@@ -337,87 +162,4 @@ func stateText(st auth.Status) string {
 		return st.Provider.DisplayName() + " no longer accepts the token: sign in again"
 	}
 	return "Signed in · " + stateWords(st.State)
-}
-
-func held(s string) string {
-	if s != "" {
-		return "Held in the keychain"
-	}
-	return "None"
-}
-
-// expiryText is when a's token expires, with a countdown from now.
-func (w *window) expiryText(a *auth.Account, now time.Time) string {
-	exp := a.Token.Expiry
-	if exp.IsZero() {
-		if a.Protocol == provider.OAuth1 {
-			return "Never (OAuth 1.0a tokens do not expire)"
-		}
-		return "Not said by the provider"
-	}
-	left := exp.Sub(now)
-	if left > 0 {
-		return w.formatTime(exp) + " · in " + countdown(left)
-	}
-	return w.formatTime(exp) + " · " + countdown(-left) + " ago"
-}
-
-// formatTime shows t to the minute in the window's time zone.
-func (w *window) formatTime(t time.Time) string {
-	if t.IsZero() {
-		return "Unknown"
-	}
-	return t.In(w.location).Format("2 Jan 2006, 15:04")
-}
-
-// countdown renders a duration the way a person reads a timer: seconds
-// under a minute, minutes and seconds under an hour, hours and minutes
-// under two days, then days.
-func countdown(d time.Duration) string {
-	d = d.Truncate(time.Second)
-	switch {
-	case d < time.Minute:
-		return fmt.Sprintf("%ds", int(d.Seconds()))
-	case d < time.Hour:
-		return fmt.Sprintf("%dm %02ds", int(d.Minutes()), int(d.Seconds())%60)
-	case d < 48*time.Hour:
-		return fmt.Sprintf("%dh %02dm", int(d.Hours()), int(d.Minutes())%60)
-	}
-	return fmt.Sprintf("%d days", int(d.Hours()/24))
-}
-
-// fieldName is the left column of a form: quiet, and never cut.
-func fieldName(s string) fyne.CanvasObject {
-	q := quiet(s)
-	q.Truncation = fyne.TextTruncateOff
-	return q
-}
-
-// quiet is secondary text, in the theme's placeholder colour, cut with an
-// ellipsis when narrow.
-func quiet(s string) *widget.RichText {
-	rt := widget.NewRichText(&widget.TextSegment{Text: s, Style: widget.RichTextStyle{ColorName: theme.ColorNamePlaceHolder, Inline: true}})
-	rt.Truncation = fyne.TextTruncateEllipsis
-	return rt
-}
-
-// value is a one-line value that ellipsizes when narrow.
-func value(s string) *widget.Label {
-	return &widget.Label{Text: s, Truncation: fyne.TextTruncateEllipsis}
-}
-
-// wrapped is text that wraps at word boundaries.
-func wrapped(s string) *widget.Label {
-	return &widget.Label{Text: s, Wrapping: fyne.TextWrapWord}
-}
-
-// tight stacks objects with less space between them than a VBox.
-func tight(objs ...fyne.CanvasObject) *fyne.Container {
-	return container.New(layout.NewCustomPaddedVBoxLayout(-theme.Padding()), objs...)
-}
-
-// tightCentered stacks objects tightly and centres the stack vertically,
-// keeping the full width.
-func tightCentered(objs ...fyne.CanvasObject) *fyne.Container {
-	return container.NewVBox(layout.NewSpacer(), tight(objs...), layout.NewSpacer())
 }

@@ -23,22 +23,6 @@ const (
 	waitingCodeText = "Waiting for you to enter the code…"
 )
 
-// deviceOffered reports whether the window offers sign-in with a code
-// (RFC 8628) for p: it has a device_authorization_url, or it speaks OpenID
-// Connect, whose discovery document may advertise a
-// device_authorization_endpoint (Service.LoginDevice says when it does
-// not). OAuth 1.0a has no device flow.
-func deviceOffered(p *provider.Provider) bool {
-	return p.DeviceAuthorizationURL != "" || p.Protocol == provider.OIDC
-}
-
-// browserSignIn reports whether p can be signed in to in the browser: every
-// provider but an OAuth 2.0 entry with a device_authorization_url and no
-// authorize_url, which the config allows for device-only providers.
-func browserSignIn(p *provider.Provider) bool {
-	return !(p.Protocol == provider.OAuth2 && p.AuthorizeURL == "" && p.DeviceAuthorizationURL != "")
-}
-
 // deviceSignIn is one sign-in with a code (RFC 8628) in progress: the
 // dialog that shows the code, and the cancel that ends
 // Service.LoginDevice (its polling stops at once). Its fields belong to
@@ -209,7 +193,7 @@ func (d *deviceSignIn) open() {
 	}
 	switch {
 	case err != nil:
-		d.say(widget.WarningImportance, fmt.Sprintf("Your browser did not open (%v). Go to %s yourself and enter the code.", err, c.VerificationURI))
+		d.say(widget.WarningImportance, fmt.Sprintf("Your browser did not open (%s). Go to %s yourself and enter the code.", auth.Describe(err, auth.Window), c.VerificationURI))
 	case c.VerificationURIComplete != "":
 		d.say(widget.MediumImportance, "The page is open in your browser: check that it shows this code, and allow access.")
 	default:

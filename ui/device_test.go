@@ -217,9 +217,9 @@ func TestDeviceOffered(t *testing.T) {
 		{strings.Replace(workTOML, "protocol = \"oauth2\"", "protocol = \"oidc\"\nissuer = \"https://login.example.com\"", 1), true, true},
 	} {
 		h := newHarness(t, setup{toml: tc.toml, store: memoryStore()}).start()
-		p := h.w.status[0].Provider
-		if browserSignIn(p) != tc.browser || deviceOffered(p) != tc.device {
-			t.Errorf("%s (%s): browser %v device %v, want %v %v", p.ID, p.Protocol, browserSignIn(p), deviceOffered(p), tc.browser, tc.device)
+		p, can := h.w.status[0].Provider, h.w.status[0].Can
+		if can.BrowserSignIn != tc.browser || can.DeviceSignIn != tc.device {
+			t.Errorf("%s (%s): browser %v device %v, want %v %v", p.ID, p.Protocol, can.BrowserSignIn, can.DeviceSignIn, tc.browser, tc.device)
 		}
 		if got := h.findButton(h.w.win.Content(), "Sign in with a code") != nil; got != tc.device {
 			t.Errorf("%s (%s): Sign in with a code shown %v, want %v", p.ID, p.Protocol, got, tc.device)

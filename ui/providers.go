@@ -12,7 +12,6 @@ import (
 
 	"latchkey/auth"
 	"latchkey/auth/keychain"
-	"latchkey/auth/provider"
 )
 
 // badge is how one provider's status reads: a coloured icon and a few
@@ -101,19 +100,6 @@ func capitalize(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-// protocolName is a protocol as people know it.
-func protocolName(p provider.Protocol) string {
-	switch p {
-	case provider.OAuth2:
-		return "OAuth 2.0"
-	case provider.OIDC:
-		return "OpenID Connect"
-	case provider.OAuth1:
-		return "OAuth 1.0a"
-	}
-	return string(p)
-}
-
 // providerList is the left-hand list: one row per configured provider.
 func (w *window) providerList() *widget.List {
 	l := widget.NewList(
@@ -125,7 +111,7 @@ func (w *window) providerList() *widget.List {
 	)
 	l.OnSelected = func(i widget.ListItemID) {
 		w.selected = i
-		w.detail.show(i)
+		w.showDetail(i)
 		w.fetchQueued()
 	}
 	return l
@@ -154,7 +140,7 @@ func newProviderRow() *providerRow {
 func (r *providerRow) set(st auth.Status, loaded bool) {
 	b := badgeFor(st, loaded)
 	r.name.SetText(st.Provider.DisplayName())
-	r.protocol.Segments[0].(*widget.TextSegment).Text = protocolName(st.Provider.Protocol)
+	r.protocol.Segments[0].(*widget.TextSegment).Text = st.Can.Protocol
 	r.protocol.Refresh()
 	r.state.SetText(b.text)
 	r.icon.SetResource(b.icon)

@@ -13,28 +13,14 @@ import (
 	"latchkey/auth/provider"
 )
 
-// refreshOffered reports whether the panel shows Refresh for st: for OAuth
-// 1.0a always (Service.Refresh then asks the provider whether the token
-// still works); for OAuth 2.0 and OpenID Connect when a refresh token is
-// held and the provider has not refused it (needs_signin: only a sign-in
-// helps then, and the panel says so).
-func refreshOffered(st auth.Status) bool {
-	a := st.Account
-	if a == nil {
-		return false
+// refreshProgress is what the panel says while st's Refresh runs: a
+// provider whose tokens are rechecked rather than renewed (Can.Rechecks)
+// is asked whether the token still works.
+func refreshProgress(st auth.Status) string {
+	if st.Can.Rechecks {
+		return fmt.Sprintf("Asking %s whether the token still works…", st.Provider.DisplayName())
 	}
-	if st.Provider.Protocol == provider.OAuth1 {
-		return true
-	}
-	return a.Token.RefreshToken != "" && !a.NeedsSignIn
-}
-
-// refreshProgress is what the panel says while provider p's Refresh runs.
-func refreshProgress(p *provider.Provider) string {
-	if p.Protocol == provider.OAuth1 {
-		return fmt.Sprintf("Asking %s whether the token still works…", p.DisplayName())
-	}
-	return fmt.Sprintf("Asking %s for a new token…", p.DisplayName())
+	return fmt.Sprintf("Asking %s for a new token…", st.Provider.DisplayName())
 }
 
 // refresh renews provider i's token now, whatever its state, with
@@ -54,7 +40,7 @@ func (w *window) refresh(i int) {
 	}
 	w.refreshing[p.ID] = true
 	if i == w.selected {
-		w.detail.show(i)
+		w.showDetail(i)
 	}
 	go func() {
 		ctx, cancel := background()
@@ -69,13 +55,14 @@ func (w *window) refresh(i int) {
 func (w *window) refreshed(i int, p *provider.Provider, before string, a *auth.Account, err error) {
 	delete(w.refreshing, p.ID)
 	if err == nil {
-		w.setStatus(i, auth.Status{Provider: p, Account: a, State: auth.StateOf(a, w.now())})
-		w.flash(i, w.renewedText(p, before, a))
+		st := auth.StatusOf(p, a, w.now())
+		w.setStatus(i, st)
+		w.flash(i, w.renewedText(st, before))
 		return
 	}
 	refused := w.markRefused(i, err)
 	if i == w.selected {
-		w.detail.show(i) // the button is enabled again
+		w.showDetail(i) // the button is enabled again
 	}
 	msg := auth.Describe(err, auth.Window)
 	switch {
@@ -87,13 +74,15 @@ func (w *window) refreshed(i int, p *provider.Provider, before string, a *auth.A
 	}
 }
 
-// renewedText says what a successful Refresh brought. Service.Refresh
+// renewedText says what a successful Refresh brought, st being the
+// provider's status after it. Service.Refresh
 // can hand back the stored token unchanged: when the provider refused the
 // refresh token but the stored access token is still usable (it takes that
 // for another program having refreshed first), so the text does not claim
 // a renewal then.
-func (w *window) renewedText(p *provider.Provider, before string, a *auth.Account) string {
-	if p.Protocol == provider.OAuth1 {
+func (w *window) renewedText(st auth.Status, before string) string {
+	p, a := st.Provider, st.Account
+	if st.Can.Rechecks {
 		return p.DisplayName() + " still accepts the token."
 	}
 	exp := a.Token.Expiry
@@ -120,7 +109,7 @@ func (w *window) markRefused(i int, err error) bool {
 	if st.Account != nil && !st.Account.NeedsSignIn {
 		a := *st.Account
 		a.NeedsSignIn = true
-		w.setStatus(i, auth.Status{Provider: st.Provider, Account: &a, State: auth.StateNeedsSignIn})
+		w.setStatus(i, auth.StatusOf(st.Provider, &a, w.now())) // needs_signin
 	}
 	return true
 }

@@ -49,7 +49,7 @@ func TestRefreshButtonRotatesTheToken(t *testing.T) {
 	}
 	exp := now.Token.Expiry
 	want := "Renewed: the new token expires " + h.w.formatTime(exp) + " (in " + countdown(exp.Sub(clk.now())) + ")."
-	if got := h.w.detail.flash; !got.Visible() || got.Text != want || exp.Sub(clk.now()) < 59*time.Minute {
+	if got := h.w.detail.token.flash; !got.Visible() || got.Text != want || exp.Sub(clk.now()) < 59*time.Minute {
 		t.Errorf("result line %q (visible %v), want %q, about an hour ahead", got.Text, got.Visible(), want)
 	}
 	if b := h.button(h.w.win.Content(), "Refresh"); b.Disabled() {
@@ -87,7 +87,7 @@ func TestRefreshRefusedNeedsSignIn(t *testing.T) {
 	test.Tap(h.button(h.w.win.Content(), "Refresh"))
 	h.wait(evRefreshed)
 	if h.w.status[0].State != auth.StateNeedsSignIn {
-		if got := h.w.detail.flash.Text; !strings.HasPrefix(got, "Not renewed: the stored token stays in use until ") {
+		if got := h.w.detail.token.flash.Text; !strings.HasPrefix(got, "Not renewed: the stored token stays in use until ") {
 			t.Errorf("after a refused refresh of a valid token the panel says %q", got)
 		}
 		// Once it has expired, the refusal is final: needs_signin.
@@ -137,7 +137,7 @@ func TestRefreshOAuth1ChecksTheToken(t *testing.T) {
 
 	test.Tap(h.button(h.w.win.Content(), "Refresh"))
 	h.wait(evRefreshed)
-	if got := h.w.detail.flash.Text; got != "Photo Share still accepts the token." {
+	if got := h.w.detail.token.flash.Text; got != "Photo Share still accepts the token." {
 		t.Errorf("after Refresh of a good token: %q", got)
 	}
 	if top := h.w.win.Canvas().Overlays().Top(); top != nil {

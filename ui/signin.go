@@ -52,7 +52,7 @@ func (w *window) startSignIn(i int) {
 	if w.busy() {
 		return
 	}
-	if !browserSignIn(w.status[i].Provider) {
+	if !w.status[i].Can.BrowserSignIn {
 		w.startDevice(i)
 		return
 	}
@@ -70,9 +70,7 @@ func (w *window) startSignIn(i int) {
 		BrowserFailed: func(err error) {
 			w.apply(evBrowserFailed, func() { s.browserFailed(err) })
 		},
-	}
-	if p.Protocol == provider.OAuth1 && p.Callback == provider.CallbackOOB {
-		opts.Prompter = s
+		Prompter: s, // asked only when the provider shows a verifier to paste
 	}
 	go func() {
 		a, err := w.svc.Login(ctx, p.ID, opts)
@@ -175,7 +173,7 @@ func (s *signIn) finish(a *auth.Account, err error) {
 func (w *window) showSignInResult(p *provider.Provider, a *auth.Account, err error, cancelled bool) {
 	if err == nil {
 		if i := w.indexOf(p.ID); i >= 0 {
-			w.setStatus(i, auth.Status{Provider: p, Account: a, State: auth.StateOf(a, w.now())})
+			w.setStatus(i, auth.StatusOf(p, a, w.now()))
 		}
 		return
 	}

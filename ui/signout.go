@@ -8,7 +8,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"latchkey/auth"
-	"latchkey/auth/provider"
 )
 
 // confirmSignOut asks before provider i's account is forgotten.
@@ -16,7 +15,7 @@ func (w *window) confirmSignOut(i int) {
 	st := w.status[i]
 	name := st.Provider.DisplayName()
 	msg := fmt.Sprintf("Latchkey will delete the token of %s from your keychain. You can sign in again at any time.", userOf(st))
-	if st.Provider.Protocol != provider.OAuth1 {
+	if st.Can.Revocable {
 		msg = fmt.Sprintf("Latchkey will ask %s to revoke the token of %s, where it offers that, and delete the token from your keychain. You can sign in again at any time.", name, userOf(st))
 	}
 	d := dialog.NewConfirm("Sign out of "+name+"?", msg, func(ok bool) {
@@ -39,8 +38,8 @@ func (w *window) confirmSignOut(i int) {
 // that the token may stay valid at the provider.
 func (w *window) signOut(i int) {
 	p := w.status[i].Provider
-	if w.detail.signOut != nil && w.selected == i {
-		w.detail.signOut.Disable()
+	if w.selected == i {
+		w.detail.setSigningOut(true)
 	}
 	go func() {
 		ctx, cancel := background()
@@ -50,12 +49,12 @@ func (w *window) signOut(i int) {
 			var re *auth.RevokeError
 			if err != nil && !errors.As(err, &re) {
 				w.showError("Could not sign out of "+p.DisplayName(), auth.Describe(err, auth.Window))
-				if w.detail.signOut != nil && w.selected == i {
-					w.detail.signOut.Enable()
+				if w.selected == i {
+					w.detail.setSigningOut(false)
 				}
 				return
 			}
-			w.setStatus(i, auth.Status{Provider: p, State: auth.StateNone})
+			w.setStatus(i, auth.StatusOf(p, nil, w.now()))
 			if re != nil {
 				w.showError("Signed out, but the token was not revoked", auth.Describe(err, auth.Window))
 			}

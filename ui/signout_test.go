@@ -14,7 +14,7 @@ import (
 
 func TestSignOutAsksThenRemovesTheRecord(t *testing.T) {
 	idp := authtest.NewOAuth2(t)
-	h := newHarness(t, setup{toml: idpTOML(idp)}).start()
+	h := newHarness(t, setup{toml: idpTOML(idp) + "revoke_url = \"" + idp.RevokeURL() + "\"\n"}).start()
 	h.signIn(0, true)
 
 	// Cancel keeps everything.
@@ -44,6 +44,20 @@ func TestSignOutAsksThenRemovesTheRecord(t *testing.T) {
 	if !strings.Contains(screen, "Not signed in") || strings.Contains(screen, "Ada Lovelace") || !strings.Contains(screen, "[Sign in]") {
 		t.Errorf("after sign-out the panel shows: %s", screen)
 	}
+}
+
+// TestSignOutWithoutRevocation: a provider that cannot revoke (no
+// revoke_url, and no discovery to find one) is not said to be asked.
+func TestSignOutWithoutRevocation(t *testing.T) {
+	idp := authtest.NewOAuth2(t)
+	h := newHarness(t, setup{toml: idpTOML(idp)}).start()
+	h.signIn(0, true)
+	test.Tap(h.button(h.w.win.Content(), "Sign out"))
+	got := h.overlayText()
+	if !strings.Contains(got, "delete the token of Ada Lovelace from your keychain") || strings.Contains(got, "revoke") {
+		t.Fatalf("the confirmation says: %s", got)
+	}
+	test.Tap(h.button(h.overlay(), "Cancel"))
 }
 
 func TestSignOutRevokes(t *testing.T) {

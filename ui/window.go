@@ -123,7 +123,7 @@ type window struct {
 	selected int           // index into cfg.Providers; -1 when none
 
 	list   *widget.List
-	detail *detail // the right-hand panel's current content
+	detail *detail // the right-hand panel; nil when no provider is configured
 
 	avatars    map[string]*avatarEntry // by picture URL
 	queued     []string                // picture URLs to fetch after this update
@@ -159,7 +159,7 @@ func newWindow(a fyne.App, svc *auth.Service, opts options) *window {
 	}
 	w.status = make([]auth.Status, len(w.cfg.Providers))
 	for i := range w.cfg.Providers {
-		w.status[i].Provider = &w.cfg.Providers[i]
+		w.status[i] = auth.StatusOf(&w.cfg.Providers[i], nil, opts.now()) // until the keychain is read
 	}
 	w.win.SetIcon(Icon)
 	w.win.SetContent(w.build())
@@ -188,8 +188,18 @@ func (w *window) build() fyne.CanvasObject {
 	w.list = w.providerList()
 	heading := widget.NewLabelWithStyle("Providers", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	left := container.NewBorder(heading, nil, nil, nil, w.list)
-	w.detail = newDetail(w)
-	split := container.NewHSplit(left, w.detail.scroll)
+	w.detail = newDetail(panelActions{
+		signIn:     w.startSignIn,
+		signInCode: w.startDevice,
+		copy:       w.copy,
+		refresh:    w.refresh,
+		signOut:    w.confirmSignOut,
+		reload:     w.load,
+		now:        func() time.Time { return w.now() }, // tests move the clock
+		location:   w.location,
+		avatar:     w.avatarView,
+	})
+	split := container.NewHSplit(left, w.detail.object())
 	split.SetOffset(0.34)
 	return container.NewBorder(top, nil, nil, nil, split)
 }
@@ -241,7 +251,7 @@ func (w *window) setStatus(i int, st auth.Status) {
 	w.status[i] = st
 	w.list.RefreshItem(i)
 	if i == w.selected {
-		w.detail.show(i)
+		w.showDetail(i)
 	}
 }
 
@@ -249,9 +259,18 @@ func (w *window) setStatus(i int, st auth.Status) {
 func (w *window) refreshAll() {
 	w.list.Refresh()
 	if w.selected >= 0 {
-		w.detail.show(w.selected)
+		w.showDetail(w.selected)
 	}
 }
+
+// showDetail shows provider i in the detail panel.
+func (w *window) showDetail(i int) {
+	st := w.status[i]
+	w.detail.show(i, st, panelView{loaded: w.loaded, refreshing: w.refreshing[st.Provider.ID]})
+}
+
+// formatTime shows t to the minute in the window's time zone.
+func (w *window) formatTime(t time.Time) string { return formatTime(t, w.location) }
 
 // indexOf returns the index of provider id, or -1.
 func (w *window) indexOf(id string) int {
@@ -285,7 +304,7 @@ func (w *window) tick() {
 			w.status[i].State = s
 			w.list.RefreshItem(i)
 			if i == w.selected {
-				w.detail.show(i)
+				w.showDetail(i)
 			}
 		}
 	}
@@ -327,34 +346,28 @@ func (w *window) showError(title, msg string) {
 
 // flash shows a short confirmation under provider i's Copy buttons, when
 // it is the one shown. It goes away after flashFor.
-func (w *window) flash(i int, msg string) { w.flashNear(i, copyToken, msg) }
+func (w *window) flash(i int, msg string) { w.flashNear(i, auth.CredAccessToken, msg) }
 
-// flashNear shows a short confirmation under the button that copies k:
-// Copy id_token has its own line, in the id_token's card; the other
-// buttons share one. It goes away after flashFor.
-func (w *window) flashNear(i int, k copyKind, msg string) {
-	d := w.detail
-	if d == nil || w.selected != i {
+// flashNear shows a short confirmation under the button that copies k
+// (detail.flash), when provider i is the one shown. It goes away after
+// flashFor.
+func (w *window) flashNear(i int, k auth.Credential, msg string) {
+	if w.detail == nil || w.selected != i {
 		return
 	}
-	label := d.flash
-	if k == copyIDToken && d.idFlash != nil {
-		label = d.idFlash
-	}
-	if label == nil {
+	hide := w.detail.flash(k, msg)
+	if hide == nil {
 		return
 	}
 	w.flashGen++
 	gen := w.flashGen
-	label.SetText(msg)
-	label.Show()
 	if w.flashFor < 0 {
 		return
 	}
 	time.AfterFunc(w.flashFor, func() {
 		w.apply(evFlashCleared, func() {
 			if gen == w.flashGen {
-				label.Hide()
+				hide()
 			}
 		})
 	})

@@ -134,7 +134,7 @@ func TestLongNamesEllipsize(t *testing.T) {
 	h := scenarioNamed(t, "long-names").make(t)
 	h.w.win.Resize(fyne.NewSize(800, 600))
 	d := h.w.detail
-	for name, l := range map[string]*widget.Label{"provider name": d.heading, "user name": d.userName, "email": d.userEmail} {
+	for name, l := range map[string]*widget.Label{"provider name": d.heading, "user name": d.person.name, "email": d.person.email} {
 		if l == nil || l.Truncation != fyne.TextTruncateEllipsis {
 			t.Errorf("the %s is not cut with an ellipsis", name)
 			continue
@@ -171,12 +171,12 @@ func TestOpenConfigFolder(t *testing.T) {
 func TestCountdownAndExpiry(t *testing.T) {
 	h := scenarioNamed(t, "signed-in").make(t)
 	expiry := h.w.status[0].Account.Token.Expiry
-	if got := h.w.detail.expires.Text; !strings.HasSuffix(got, "in 42m 17s") {
+	if got := h.w.detail.token.expires.Text; !strings.HasSuffix(got, "in 42m 17s") {
 		t.Fatalf("countdown %q, want … in 42m 17s", got)
 	}
 	h.w.now = func() time.Time { return expiry.Add(-leftOnToken + 3*time.Second) }
 	h.w.tick()
-	if got := h.w.detail.expires.Text; !strings.HasSuffix(got, "in 42m 14s") {
+	if got := h.w.detail.token.expires.Text; !strings.HasSuffix(got, "in 42m 14s") {
 		t.Errorf("after 3 s the countdown reads %q, want … in 42m 14s", got)
 	}
 	// Past the expiry the badge changes without a keychain read: the
@@ -187,7 +187,7 @@ func TestCountdownAndExpiry(t *testing.T) {
 	if h.w.status[0].State != want || want == auth.StateValid {
 		t.Fatalf("state after expiry %q, want %q (not valid)", h.w.status[0].State, want)
 	}
-	if got := h.w.detail.expires.Text; !strings.HasSuffix(got, "1m 30s ago") {
+	if got := h.w.detail.token.expires.Text; !strings.HasSuffix(got, "1m 30s ago") {
 		t.Errorf("after expiry the countdown reads %q, want … 1m 30s ago", got)
 	}
 	if screen := h.screen(); strings.Contains(screen, "the token is valid") {

@@ -71,12 +71,11 @@ func (c *runner) login(ctx context.Context, args []string) error {
 			}
 		},
 		BrowserFailed: func(err error) {
-			fmt.Fprintf(c.Stderr, "%v\n", err)
+			fmt.Fprintf(c.Stderr, "%s\n", auth.Describe(err, auth.CLI))
 		},
+		// Asked only when the provider shows a verifier to paste
+		// (Capabilities.PastesVerifier).
 		Prompter: stdinPrompter{in: c.Stdin, out: c.Stderr},
-	}
-	if p.Protocol != provider.OAuth1 || p.Callback != provider.CallbackOOB {
-		opts.Prompter = nil
 	}
 	a, err := svc.Login(ctx, p.ID, opts)
 	if err != nil {
@@ -98,7 +97,7 @@ func (c *runner) loginDevice(ctx context.Context, svc *auth.Service, p *provider
 			fmt.Fprintf(c.Stderr, "Waiting for you to finish (the code works for %s; Ctrl-C cancels)…\n", roughly(time.Until(dc.Expiry)))
 		},
 		BrowserFailed: func(err error) {
-			fmt.Fprintf(c.Stderr, "%v\n", err)
+			fmt.Fprintf(c.Stderr, "%s\n", auth.Describe(err, auth.CLI))
 		},
 	})
 	if err != nil {

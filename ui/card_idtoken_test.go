@@ -63,7 +63,7 @@ func TestIDTokenClaimsAndCopy(t *testing.T) {
 	if got := h.app.Clipboard().Content(); got != stored.Token.IDToken {
 		t.Errorf("Copy id_token put %q on the clipboard, want exactly the id_token", got)
 	}
-	if l := h.w.detail.idFlash; l == nil || !l.Visible() || l.Text != "Copied the id_token to the clipboard." {
+	if c := h.w.detail.idToken; c == nil || !c.flash.Visible() || c.flash.Text != "Copied the id_token to the clipboard." {
 		t.Errorf("no confirmation under Copy id_token")
 	}
 }
@@ -78,7 +78,6 @@ func TestIDTokenCardOnlyForOpenIDConnect(t *testing.T) {
 }
 
 func TestClaimValue(t *testing.T) {
-	w := &window{options: options{location: time.UTC}}
 	for _, tc := range []struct {
 		name string
 		v    any
@@ -96,15 +95,14 @@ func TestClaimValue(t *testing.T) {
 		{"count", float64(42), "42"},
 		{"nothing", nil, "null"},
 	} {
-		if got := w.claimValue(tc.name, tc.v); got != tc.want {
+		if got := claimValue(tc.name, tc.v, time.UTC); got != tc.want {
 			t.Errorf("claimValue(%q, %v) = %q, want %q", tc.name, tc.v, got, tc.want)
 		}
 	}
 }
 
 func TestClaimRowsOrder(t *testing.T) {
-	w := &window{options: options{location: time.UTC}}
-	rows := w.claimRows(map[string]any{"zeta": "z", "sub": "s", "iss": "i", "alpha": "a", "exp": float64(0), "aud": "c"})
+	rows := claimRows(map[string]any{"zeta": "z", "sub": "s", "iss": "i", "alpha": "a", "exp": float64(0), "aud": "c"}, time.UTC)
 	var names []string
 	for _, r := range rows {
 		names = append(names, r.name)

@@ -42,13 +42,13 @@ type claimRow struct {
 }
 
 // claimRows returns claims in the order the panel shows them, with times
-// in the window's time zone.
-func (w *window) claimRows(claims map[string]any) []claimRow {
+// in the time zone loc.
+func claimRows(claims map[string]any, loc *time.Location) []claimRow {
 	var rows []claimRow
 	seen := map[string]bool{}
 	for _, k := range knownClaims {
 		if v, ok := claims[k.name]; ok {
-			rows = append(rows, claimRow{k.words + " (" + k.name + ")", w.claimValue(k.name, v)})
+			rows = append(rows, claimRow{k.words + " (" + k.name + ")", claimValue(k.name, v, loc)})
 			seen[k.name] = true
 		}
 	}
@@ -60,22 +60,22 @@ func (w *window) claimRows(claims map[string]any) []claimRow {
 	}
 	slices.Sort(rest)
 	for _, name := range rest {
-		rows = append(rows, claimRow{name, w.claimValue(name, claims[name])})
+		rows = append(rows, claimRow{name, claimValue(name, claims[name], loc)})
 	}
 	return rows
 }
 
 // claimValue renders one claim's value: a time for a NumericDate claim,
 // "a, b" for a list of strings (aud), a string as it is, and anything else
-// as compact JSON.
-func (w *window) claimValue(name string, v any) string {
+// as compact JSON. Times are shown in the time zone loc.
+func claimValue(name string, v any, loc *time.Location) string {
 	switch v := v.(type) {
 	case string:
 		return v
 	case float64:
 		if timeClaims[name] && math.Abs(v) < 1e12 { // beyond: not a plausible time
 			sec, frac := math.Modf(v)
-			t := time.Unix(int64(sec), int64(frac*1e9)).In(w.location)
+			t := time.Unix(int64(sec), int64(frac*1e9)).In(loc)
 			return t.Format("2 Jan 2006, 15:04:05") + " (" + number(v) + ")"
 		}
 		return number(v)
@@ -110,27 +110,36 @@ func compactJSON(v any) string {
 	return string(b)
 }
 
-// idTokenCard shows the claims of a's id_token (OpenID Connect), decoded
-// for reading: it was verified when Latchkey received it, and nothing here
-// checks it again. Copy id_token copies the raw token.
-func (d *detail) idTokenCard(a *auth.Account) fyne.CanvasObject {
+// idTokenCard shows the claims of an account's id_token (OpenID Connect),
+// decoded for reading: it was verified when Latchkey received it, and
+// nothing here checks it again. Copy id_token copies the raw token, and a
+// line of its own says so.
+type idTokenCard struct {
+	object fyne.CanvasObject
+	flash  *widget.Label // "Copied the id_token …"
+}
+
+// newIDTokenCard is the id_token card of provider i, whose status is st.
+func newIDTokenCard(i int, st auth.Status, act panelActions) *idTokenCard {
+	c := &idTokenCard{}
 	title := &widget.Label{Text: "ID token", TextStyle: fyne.TextStyle{Bold: true}}
 	note := quiet("What the provider says about you in the id_token, checked when Latchkey received it.")
 	note.Truncation, note.Wrapping = fyne.TextTruncateOff, fyne.TextWrapWord
 
 	var body fyne.CanvasObject
-	claims, err := auth.IDTokenClaims(a.Token.IDToken)
+	claims, err := auth.IDTokenClaims(st.Account.Credential(auth.CredIDToken))
 	if err != nil {
-		body = &widget.Label{Text: "Latchkey cannot show its claims: " + err.Error() + ".", Wrapping: fyne.TextWrapWord, Importance: widget.WarningImportance}
+		body = &widget.Label{Text: "Latchkey cannot show its claims: " + auth.Describe(err, auth.Window) + ".", Wrapping: fyne.TextWrapWord, Importance: widget.WarningImportance}
 	} else {
 		var cells []fyne.CanvasObject
-		for _, r := range d.w.claimRows(claims) {
+		for _, r := range claimRows(claims, act.location) {
 			cells = append(cells, fieldName(r.name), &widget.Label{Text: r.value, Wrapping: fyne.TextWrapBreak, Selectable: true})
 		}
 		body = container.New(layout.NewFormLayout(), cells...)
 	}
-	copyBtn := &widget.Button{Text: "Copy id_token", Icon: theme.ContentCopyIcon(), OnTapped: func() { d.w.copy(d.index, copyIDToken) }}
-	d.idFlash = &widget.Label{Importance: widget.SuccessImportance, Truncation: fyne.TextTruncateEllipsis}
-	d.idFlash.Hide()
-	return widget.NewCard("", "", container.NewVBox(tight(title, note), body, container.NewHBox(copyBtn), d.idFlash))
+	copyBtn := &widget.Button{Text: copyButton(auth.CredIDToken), Icon: theme.ContentCopyIcon(), OnTapped: func() { act.copy(i, auth.CredIDToken) }}
+	c.flash = &widget.Label{Importance: widget.SuccessImportance, Truncation: fyne.TextTruncateEllipsis}
+	c.flash.Hide()
+	c.object = widget.NewCard("", "", container.NewVBox(tight(title, note), body, container.NewHBox(copyBtn), c.flash))
+	return c
 }

@@ -1,0 +1,39 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"latchkey/auth"
+)
+
+// accountActions are what can be done with a signed-in account, at the
+// top of the panel: Sign in again, highlighted when the token is expiring
+// without a refresh token, expired or refused, and Sign out.
+type accountActions struct {
+	object  fyne.CanvasObject
+	signOut *widget.Button
+}
+
+func newAccountActions(i int, st auth.Status, act panelActions) *accountActions {
+	importance := widget.MediumImportance
+	if st.State == auth.StateExpiring || st.State == auth.StateExpired || st.State == auth.StateNeedsSignIn {
+		importance = widget.HighImportance
+	}
+	signIn := &widget.Button{Text: "Sign in again", Icon: theme.LoginIcon(), Importance: importance, OnTapped: func() { act.signIn(i) }}
+	c := &accountActions{}
+	c.signOut = &widget.Button{Text: "Sign out", Icon: theme.LogoutIcon(), Importance: widget.DangerImportance, OnTapped: func() { act.signOut(i) }}
+	c.object = container.NewVBox(container.NewHBox(signIn, c.signOut))
+	return c
+}
+
+// setSigningOut disables Sign out while a sign-out runs.
+func (c *accountActions) setSigningOut(busy bool) {
+	if busy {
+		c.signOut.Disable()
+	} else {
+		c.signOut.Enable()
+	}
+}

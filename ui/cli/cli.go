@@ -65,7 +65,8 @@ type command struct {
 
 // runner holds one invocation's state.
 type runner struct {
-	Deps
+	Deps                 // Stdout and Stderr made safe for a terminal (terminalWriter)
+	jsonOut    io.Writer // Stdout for JSON: unsafe characters escaped, not replaced
 	configPath string
 	json       bool
 	noBrowser  bool
@@ -90,7 +91,9 @@ func jsonFlag(fs *flag.FlagSet, c *runner) {
 // Run runs one invocation of latchkey with args (without the program name)
 // and returns its exit status.
 func Run(ctx context.Context, args []string, d Deps) int {
-	c := &runner{Deps: d}
+	c := &runner{Deps: d, jsonOut: terminalWriter{w: d.Stdout, json: true}}
+	c.Stdout, c.Stderr = terminalWriter{w: d.Stdout}, terminalWriter{w: d.Stderr}
+	d = c.Deps
 	err := c.dispatch(ctx, args)
 	var ue *usageError
 	switch {

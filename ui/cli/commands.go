@@ -204,7 +204,7 @@ func (c *runner) status(_ context.Context, _ []string) error {
 			}
 			out = append(out, j)
 		}
-		enc := json.NewEncoder(c.Stdout)
+		enc := json.NewEncoder(c.jsonOut)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(out); err != nil {
 			return err
@@ -261,7 +261,7 @@ func (c *runner) token(ctx context.Context, args []string) error {
 		_, err := fmt.Fprintln(c.Stdout, a.Token.AccessToken)
 		return err
 	}
-	return json.NewEncoder(c.Stdout).Encode(tokenJSON{
+	return json.NewEncoder(c.jsonOut).Encode(tokenJSON{
 		AccessToken: a.Token.AccessToken,
 		TokenType:   a.Token.TokenType,
 		ExpiresAt:   rfc3339(a.Token.Expiry),

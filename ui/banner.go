@@ -1,22 +1,23 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
+	"syscall"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
-
-	"latchkey/auth"
 )
 
 // maxBannerProblems is how many config problems the banner lists; the
-// rest are counted (`latchkey providers` lists them all).
+// rest are counted.
 const maxBannerProblems = 3
 
 // exampleProvider is the entry the empty state suggests (docs/CONFIG.md
@@ -43,7 +44,7 @@ func (w *window) problemsBanner() fyne.CanvasObject {
 	lines := []fyne.CanvasObject{&widget.Label{Text: title, TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapWord}}
 	for i, p := range probs {
 		if i == maxBannerProblems {
-			lines = append(lines, wrapped(fmt.Sprintf("… and %d more: run `latchkey providers` to see them all.", len(probs)-i)))
+			lines = append(lines, wrapped(fmt.Sprintf("… and %d more, listed here once these are fixed and Latchkey restarted.", len(probs)-i)))
 			break
 		}
 		lines = append(lines, &widget.Label{Text: "• " + p.Short(), Wrapping: fyne.TextWrapWord})
@@ -72,7 +73,7 @@ func (w *window) emptyState() fyne.CanvasObject {
 	path := &widget.Label{Text: w.cfg.Path, TextStyle: fyne.TextStyle{Monospace: true}, Selectable: true, Wrapping: fyne.TextWrapBreak}
 	example := &widget.Label{Text: exampleProvider, TextStyle: fyne.TextStyle{Monospace: true}, Selectable: true}
 	open := &widget.Button{Text: "Open config folder", Icon: theme.FolderOpenIcon(), Importance: widget.HighImportance, OnTapped: w.openConfigFolder}
-	more := quiet("docs/CONFIG.md describes every field; `latchkey providers` checks the file.")
+	more := quiet("docs/CONFIG.md describes every field.")
 	more.Truncation, more.Wrapping = fyne.TextTruncateOff, fyne.TextWrapWord
 
 	content := container.NewVBox(
@@ -88,11 +89,19 @@ func (w *window) emptyState() fyne.CanvasObject {
 
 // openConfigFolder opens the folder of the config file in the file
 // manager, creating it first when it does not exist yet (as for a first
-// run), so the person can put providers.toml there.
+// run), so the person can put providers.toml there. A failure says which
+// folder, and what to do, in words (never the Go error).
 func (w *window) openConfigFolder() {
 	dir := filepath.Dir(w.cfg.Path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		w.showError("Cannot open the config folder", fmt.Sprintf("%s. Create the folder %s yourself, then put providers.toml in it.", auth.Describe(err, auth.Window), dir))
+		why := ""
+		switch {
+		case errors.Is(err, fs.ErrPermission):
+			why = ": you may not write there"
+		case errors.Is(err, syscall.ENOTDIR), errors.Is(err, fs.ErrExist):
+			why = ": a file is in the way of one of its folders"
+		}
+		w.showError("Cannot open the config folder", fmt.Sprintf("Latchkey could not create the folder %s%s. Create it yourself, then put providers.toml in it.", dir, why))
 		return
 	}
 	u, err := url.Parse(storage.NewFileURI(dir).String())
@@ -100,6 +109,6 @@ func (w *window) openConfigFolder() {
 		err = w.openURL(u)
 	}
 	if err != nil {
-		w.showError("Cannot open the config folder", fmt.Sprintf("%s. The folder is %s.", auth.Describe(err, auth.Window), dir))
+		w.showError("Cannot open the config folder", fmt.Sprintf("No file manager opened the folder. Open %s yourself, then put providers.toml in it.", dir))
 	}
 }

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"errors"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -219,4 +221,72 @@ func TestEscapeClosesTheErrorDialog(t *testing.T) {
 	if top := h.w.win.Canvas().Overlays().Top(); top != nil {
 		t.Fatalf("Escape left the dialog open: %s", textOf(top))
 	}
+}
+
+// TestWindowNamesNoCommand checks that the window's own words never tell
+// a person to run latchkey: not in any scenario, not in the banner when it
+// has more problems than it lists. (What auth.Describe says is tested with
+// it.)
+func TestWindowNamesNoCommand(t *testing.T) {
+	var bad strings.Builder
+	for i := range 5 {
+		fmt.Fprintf(&bad, "\n[[provider]]\nid = \"bad%d\"\nprotocol = \"oauth3\"\nclient_id = \"x\"\n", i)
+	}
+	screens := map[string]string{}
+	for _, sc := range scenarios {
+		h := sc.make(t)
+		screens[sc.name] = h.screen() + " | " + h.overlayText()
+	}
+	h := newHarness(t, setup{toml: workTOML + bad.String()}).start()
+	screens["many problems"] = h.screen()
+	if !strings.Contains(screens["many problems"], "… and 2 more, listed here once these are fixed and Latchkey restarted.") {
+		t.Errorf("the banner does not count the problems it leaves out: %s", screens["many problems"])
+	}
+	for name, screen := range screens {
+		for _, cmd := range []string{"`latchkey", "latchkey providers", "latchkey login"} {
+			if strings.Contains(screen, cmd) {
+				t.Errorf("%s: the window says %q: %s", name, cmd, screen)
+			}
+		}
+	}
+}
+
+// TestOpenConfigFolderFails checks what the window says when the config
+// folder cannot be made or opened: which folder, and what to do, in
+// words rather than the Go error.
+func TestOpenConfigFolderFails(t *testing.T) {
+	t.Run("a file in the way", func(t *testing.T) {
+		file := filepath.Join(t.TempDir(), "config")
+		if err := os.WriteFile(file, nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		dir := filepath.Join(file, "latchkey")
+		h := newHarness(t, setup{path: filepath.Join(dir, "providers.toml")}).start()
+		test.Tap(h.button(h.w.win.Content(), "Open config folder"))
+		got := h.overlayText()
+		for _, want := range []string{"Cannot open the config folder", "Latchkey could not create the folder " + dir + ": a file is in the way", "Create it yourself"} {
+			if !strings.Contains(got, want) {
+				t.Errorf("the dialog lacks %q: %s", want, got)
+			}
+		}
+		if strings.Contains(got, "mkdir") || strings.Contains(got, "not a directory") {
+			t.Errorf("the dialog shows the Go error: %s", got)
+		}
+	})
+	t.Run("no file manager", func(t *testing.T) {
+		dir := filepath.Join(t.TempDir(), "latchkey")
+		h := newHarness(t, setup{
+			path:  filepath.Join(dir, "providers.toml"),
+			store: memoryStore(),
+			opts:  options{openURL: func(*url.URL) error { return errors.New("exec: \"xdg-open\": executable file not found in $PATH") }},
+		}).start()
+		test.Tap(h.button(h.w.win.Content(), "Open config folder"))
+		got := h.overlayText()
+		if want := "No file manager opened the folder. Open " + dir + " yourself, then put providers.toml in it."; !strings.Contains(got, want) {
+			t.Errorf("the dialog lacks %q: %s", want, got)
+		}
+		if strings.Contains(got, "xdg-open") {
+			t.Errorf("the dialog shows the Go error: %s", got)
+		}
+	})
 }

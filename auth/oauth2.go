@@ -197,13 +197,3 @@ func tokenError(p *provider.Provider, err error) error {
 	}
 	return &ResponseError{Provider: p.DisplayName(), Endpoint: "token", URL: where, Problem: "gave an answer Latchkey cannot use (" + sanitize(err.Error()) + ")"}
 }
-
-// secondsDuration converts an expires_in value, clamped to 10 years so a
-// silly value cannot overflow.
-func secondsDuration(n int64) time.Duration {
-	const max = 10 * 365 * 24 * 3600
-	if n > max {
-		n = max
-	}
-	return time.Duration(n) * time.Second
-}

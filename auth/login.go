@@ -40,10 +40,8 @@ func (s *Service) Login(ctx context.Context, id string, opts LoginOptions) (*Acc
 	defer cancel()
 	var a *Account
 	switch p.Protocol {
-	case provider.OAuth2:
+	case provider.OAuth2, provider.OIDC: // OpenID Connect: resolve adds its hooks
 		a, err = s.loginOAuth2(ctx, p, opts)
-	case provider.OIDC:
-		a, err = s.loginOIDC(ctx, p, opts)
 	case provider.OAuth1:
 		a, err = s.loginOAuth1(ctx, p, opts)
 	default:

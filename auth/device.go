@@ -1,14 +1,10 @@
 package auth
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"mime"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -200,13 +196,14 @@ func (s *Service) LoginDevice(ctx context.Context, id string, opts DeviceOptions
 	if p.Protocol == provider.OAuth1 {
 		return nil, unsupported
 	}
-	if p, err = s.resolve(ctx, p); err != nil {
+	r, err := s.resolve(ctx, p)
+	if err != nil {
 		return nil, err
 	}
-	if p.DeviceAuthorizationURL == "" {
+	if r.deviceURL == "" {
 		return nil, unsupported
 	}
-	a, err := s.loginDevice(ctx, p, opts)
+	a, err := s.loginDevice(ctx, r, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -222,35 +219,38 @@ type deviceGrant struct {
 	deviceCode string // secret: never in a message
 }
 
-func (s *Service) loginDevice(ctx context.Context, p *provider.Provider, opts DeviceOptions) (*Account, error) {
+// loginDevice runs the device grant for r: a code, shown, then polls until
+// the token response, which the grant's hooks complete like a sign-in's.
+func (s *Service) loginDevice(ctx context.Context, r *resolved, opts DeviceOptions) (*Account, error) {
 	ctx = context.WithValue(ctx, oauth2.HTTPClient, s.http)
-	g, err := s.deviceAuthorization(ctx, p)
+	g, err := s.deviceAuthorization(ctx, r)
 	if err != nil {
 		return nil, err
 	}
 	opts.Code(g.code)
 	s.openBrowser(g.code.BrowserURI(), LoginOptions{NoBrowser: opts.NoBrowser, BrowserFailed: opts.BrowserFailed})
-	tok, obtained, err := s.pollDevice(ctx, p, g, opts.wait)
+	tok, obtained, err := s.pollDevice(ctx, r, g, opts.wait)
 	if err != nil {
 		return nil, err
 	}
-	return s.accountFromToken(ctx, p, tok, obtained, "")
+	return s.accountFromToken(ctx, r, tok, obtained, r.ext.hooks(grantDevice, nil))
 }
 
 // deviceAuthorization asks for a device code and user code (RFC 8628 §3.1)
 // and checks the answer (§3.2).
-func (s *Service) deviceAuthorization(ctx context.Context, p *provider.Provider) (*deviceGrant, error) {
+func (s *Service) deviceAuthorization(ctx context.Context, r *resolved) (*deviceGrant, error) {
 	const role = "device authorization"
+	p := r.cfg
 	form := url.Values{}
-	if len(p.Scopes) > 0 {
-		form.Set("scope", strings.Join(p.Scopes, " "))
+	if len(r.scopes) > 0 {
+		form.Set("scope", strings.Join(r.scopes, " "))
 	}
 	start := s.now() // before the request, so the expiry is never late
-	resp, answer, err := s.postForm(ctx, p, role, p.DeviceAuthorizationURL, form)
+	resp, answer, err := s.postForm(ctx, p, role, r.deviceURL, form)
 	if err != nil {
 		return nil, err
 	}
-	where := endpointURL(p.DeviceAuthorizationURL)
+	where := endpointURL(r.deviceURL)
 	fail := func(problem string) error {
 		return &ResponseError{Provider: p.DisplayName(), Endpoint: role, URL: where, Status: resp.StatusCode, Problem: problem}
 	}
@@ -303,14 +303,15 @@ func (s *Service) deviceAuthorization(ctx context.Context, p *provider.Provider)
 // pollDevice asks the token endpoint for the grant's tokens until it has
 // them (RFC 8628 §3.4, §3.5). It returns the token and the time taken just
 // before the request that obtained it.
-func (s *Service) pollDevice(ctx context.Context, p *provider.Provider, g *deviceGrant, wait func(context.Context, time.Duration) error) (*oauth2.Token, time.Time, error) {
+func (s *Service) pollDevice(ctx context.Context, r *resolved, g *deviceGrant, wait func(context.Context, time.Duration) error) (*oauth2.Token, time.Time, error) {
+	p := r.cfg
 	interval := g.code.Interval
 	ended := func(reason error, pe *ProviderError) error {
 		return &DeviceError{ID: p.ID, Name: p.DisplayName(), Err: reason, Provider: pe}
 	}
 	for {
 		obtained := s.now()
-		tok, err := s.deviceToken(ctx, p, g.deviceCode)
+		tok, err := s.deviceToken(ctx, r, g.deviceCode)
 		if err == nil {
 			return tok, obtained, nil
 		}
@@ -348,17 +349,18 @@ func (s *Service) pollDevice(ctx context.Context, p *provider.Provider, g *devic
 // becomes a *ProviderError (through tokenError, as for every token
 // request); a success becomes an x/oauth2 token with every field of the
 // answer in its Extra.
-func (s *Service) deviceToken(ctx context.Context, p *provider.Provider, deviceCode string) (*oauth2.Token, error) {
+func (s *Service) deviceToken(ctx context.Context, r *resolved, deviceCode string) (*oauth2.Token, error) {
+	p := r.cfg
 	form := url.Values{"grant_type": {deviceGrantType}, "device_code": {deviceCode}}
-	resp, answer, err := s.postForm(ctx, p, "token", p.AccessTokenURL, form)
+	resp, answer, err := s.postForm(ctx, p, "token", r.tokenURL, form)
 	if err != nil {
 		return nil, err
 	}
 	if code := str(answer, "error"); code != "" || resp.StatusCode < 200 || resp.StatusCode > 299 {
 		// Some providers (GitHub) answer errors with HTTP 200.
-		return nil, tokenError(p, &oauth2.RetrieveError{Response: resp, ErrorCode: code, ErrorDescription: str(answer, "error_description"), ErrorURI: str(answer, "error_uri")})
+		return nil, tokenError(r, &oauth2.RetrieveError{Response: resp, ErrorCode: code, ErrorDescription: str(answer, "error_description"), ErrorURI: str(answer, "error_uri")})
 	}
-	where := endpointURL(p.AccessTokenURL)
+	where := endpointURL(r.tokenURL)
 	if answer == nil {
 		return nil, &ResponseError{Provider: p.DisplayName(), Endpoint: "token", URL: where, Status: resp.StatusCode, Problem: "answered with something that is not JSON"}
 	}
@@ -374,58 +376,6 @@ func (s *Service) deviceToken(ctx context.Context, p *provider.Provider, deviceC
 		tok.ExpiresIn = n
 	}
 	return tok.WithExtra(answer), nil
-}
-
-// decodeAnswer decodes an OAuth answer: JSON (RFC 6749 §5.1), or form
-// encoding when the provider labels it so (GitHub without an Accept
-// header). Numbers stay json.Number. It returns nil for anything else.
-func decodeAnswer(contentType string, body []byte) map[string]any {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	var m map[string]any
-	if dec.Decode(&m) == nil && m != nil {
-		return m
-	}
-	ct, _, _ := mime.ParseMediaType(contentType)
-	if ct != "application/x-www-form-urlencoded" && ct != "text/plain" {
-		return nil
-	}
-	vals, err := url.ParseQuery(string(body))
-	if err != nil || len(vals) == 0 {
-		return nil
-	}
-	m = make(map[string]any, len(vals))
-	for k := range vals {
-		m[k] = vals.Get(k)
-	}
-	return m
-}
-
-// str returns m[k] when it is a string.
-func str(m map[string]any, k string) string {
-	v, _ := m[k].(string)
-	return v
-}
-
-// seconds returns m[k] as whole seconds, accepting a JSON number or a
-// numeric string (some providers quote expires_in).
-func seconds(m map[string]any, k string) (int64, bool) {
-	var s string
-	switch v := m[k].(type) {
-	case json.Number:
-		s = v.String()
-	case string:
-		s = v
-	default:
-		return 0, false
-	}
-	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
-		return n, true
-	}
-	if f, err := strconv.ParseFloat(s, 64); err == nil && f >= 0 && f < 1<<40 {
-		return int64(f), true
-	}
-	return 0, false
 }
 
 // sleepCtx waits for d on the real clock, or until ctx is done, whichever

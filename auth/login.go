@@ -2,12 +2,8 @@ package auth
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"errors"
 	"fmt"
-	"net/http"
-	"strings"
 
 	"latchkey/auth/provider"
 	"latchkey/loopback"
@@ -44,10 +40,8 @@ func (s *Service) Login(ctx context.Context, id string, opts LoginOptions) (*Acc
 	defer cancel()
 	var a *Account
 	switch p.Protocol {
-	case provider.OAuth2:
+	case provider.OAuth2, provider.OIDC: // OpenID Connect: resolve adds its hooks
 		a, err = s.loginOAuth2(ctx, p, opts)
-	case provider.OIDC:
-		a, err = s.loginOIDC(ctx, p, opts)
 	case provider.OAuth1:
 		a, err = s.loginOAuth1(ctx, p, opts)
 	default:
@@ -78,43 +72,4 @@ func (s *Service) openBrowser(url string, opts LoginOptions) {
 			opts.BrowserFailed(err)
 		}
 	}()
-}
-
-// fetchProfile GETs a profile document with client (which adds the
-// credentials) and decodes it.
-func (s *Service) fetchProfile(ctx context.Context, p *provider.Provider, client *http.Client, header http.Header) (Profile, error) {
-	d, err := getDocument(ctx, client, p.DisplayName(), "userinfo", p.UserinfoURL, header, "refused the profile request")
-	if err != nil {
-		return Profile{}, err
-	}
-	prof, err := profileFromJSON(d.body)
-	if err != nil {
-		return Profile{}, d.fail("answered with something that is not a JSON profile")
-	}
-	return prof, nil
-}
-
-// unwrapURLError returns the guard's *ResponseError from inside the
-// *url.Error that http.Client wraps it in, so messages read cleanly.
-func unwrapURLError(err error) error {
-	var re *ResponseError
-	if errors.As(err, &re) {
-		return re
-	}
-	return err
-}
-
-// endpointURL returns raw without query or fragment, for messages.
-func endpointURL(raw string) string {
-	if i := strings.IndexAny(raw, "?#"); i >= 0 {
-		return raw[:i]
-	}
-	return raw
-}
-
-// randomToken returns n bytes from crypto/rand, base64url-encoded.
-func randomToken(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b) // never fails (crypto/rand, Go ≥ 1.24)
-	return base64.RawURLEncoding.EncodeToString(b)
 }

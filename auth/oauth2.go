@@ -5,7 +5,6 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
-	"net/http"
 	"net/url"
 	"strings"
 	"time"
@@ -16,18 +15,13 @@ import (
 	"latchkey/loopback"
 )
 
-// oauth2Config builds the x/oauth2 configuration for p with the loopback
-// redirect URI of this sign-in.
+// oauth2Config is the client's part of the x/oauth2 configuration for p:
+// client_id, the redirect URI of this sign-in ("" when there is none), and
+// the client authentication its token endpoint uses (RFC 6749 §2.3). The
+// endpoints and scopes are the resolved provider's (resolved.oauth2Config);
+// postForm uses this part alone.
 func oauth2Config(p *provider.Provider, redirectURI string) *oauth2.Config {
-	c := &oauth2.Config{
-		ClientID:    p.ClientID,
-		RedirectURL: redirectURI,
-		Scopes:      p.Scopes,
-		Endpoint: oauth2.Endpoint{
-			AuthURL:  p.AuthorizeURL,
-			TokenURL: p.AccessTokenURL,
-		},
-	}
+	c := &oauth2.Config{ClientID: p.ClientID, RedirectURL: redirectURI}
 	switch p.TokenEndpointAuth {
 	case provider.AuthBasic:
 		c.ClientSecret = p.ClientSecret
@@ -41,41 +35,46 @@ func oauth2Config(p *provider.Provider, redirectURI string) *oauth2.Config {
 	return c
 }
 
-// loginOAuth2 runs the authorization code grant (RFC 6749 §4.1) with state
-// (≥128 bits, single use) and PKCE S256 (RFC 7636) on every request, over a
-// loopback redirect (RFC 8252).
+// loginOAuth2 signs in to an OAuth 2.0 or OpenID Connect provider p: it
+// resolves p, then runs the authorization code grant.
 func (s *Service) loginOAuth2(ctx context.Context, p *provider.Provider, opts LoginOptions) (*Account, error) {
-	return s.authorizationCode(ctx, p, opts, nil)
+	r, err := s.resolve(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	return s.authorizationCode(ctx, r, opts)
 }
 
-// authorizationCode is the code flow of loginOAuth2; with o (OpenID
-// Connect, p resolved) it also sends o's nonce, checks the authorization
-// response's iss (RFC 9207) and has the id_token verified.
-func (s *Service) authorizationCode(ctx context.Context, p *provider.Provider, opts LoginOptions, o *oidcRequest) (*Account, error) {
-	if p.AuthorizeURL == "" {
+// authorizationCode runs the authorization code grant (RFC 6749 §4.1) with
+// state (≥128 bits, single use) and PKCE S256 (RFC 7636) on every request,
+// over a loopback redirect (RFC 8252), and with the hooks of r's protocol
+// (grantHooks: extra authorization parameters, a check of the response,
+// the completion of the account).
+func (s *Service) authorizationCode(ctx context.Context, r *resolved, opts LoginOptions) (*Account, error) {
+	p := r.cfg
+	if r.authorizeURL == "" {
 		return nil, fmt.Errorf("%s offers only device sign-in (no authorize_url): run `latchkey login %s --device`, or press Sign in with a code", p.DisplayName(), p.ID)
 	}
+	h := r.ext.hooks(grantCode, nil)
 	state := randomToken(32)
 	verifier := oauth2.GenerateVerifier()
 	srv, err := loopback.Start(loopback.Config{
 		RedirectURI: p.RedirectURI,
 		Timeout:     s.loginTimeout,
-		Check:       func(q url.Values) error { return checkCallback(p, state, o, q) },
+		Check:       func(q url.Values) error { return checkCallback(p, state, h.checkCallback, q) },
 	})
 	if err != nil {
 		return nil, err
 	}
 	defer srv.Close()
 
-	conf := oauth2Config(p, srv.RedirectURI())
+	conf := r.oauth2Config(srv.RedirectURI())
 	authOpts := []oauth2.AuthCodeOption{oauth2.S256ChallengeOption(verifier)}
 	for k, v := range p.AuthorizeParams {
 		authOpts = append(authOpts, oauth2.SetAuthURLParam(k, v))
 	}
-	nonce := ""
-	if o != nil {
-		nonce = o.nonce
-		authOpts = append(authOpts, oauth2.SetAuthURLParam("nonce", nonce))
+	for k, v := range h.authParams {
+		authOpts = append(authOpts, oauth2.SetAuthURLParam(k, v))
 	}
 	s.openBrowser(conf.AuthCodeURL(state, authOpts...), opts)
 
@@ -87,32 +86,24 @@ func (s *Service) authorizationCode(ctx context.Context, p *provider.Provider, o
 	ctx = context.WithValue(ctx, oauth2.HTTPClient, s.http)
 	tok, err := conf.Exchange(withEndpoint(ctx, p.DisplayName(), "token"), q.Get("code"), oauth2.VerifierOption(verifier))
 	if err != nil {
-		return nil, tokenError(p, err)
+		return nil, tokenError(r, err)
 	}
-	return s.accountFromToken(ctx, p, tok, obtained, nonce)
+	return s.accountFromToken(ctx, r, tok, obtained, h)
 }
 
 // accountFromToken builds the account a token response signs in: the token
 // set (expiry counted from obtained, a time taken before the request), then
-// the profile from userinfo_url. For OpenID Connect the id_token is
-// required and verified first (completeOIDC), with nonce when it is not ""
-// (a grant without one, like the device grant, passes ""), and the profile
-// merges its claims with userinfo. Every OAuth 2.0 grant ends here.
-func (s *Service) accountFromToken(ctx context.Context, p *provider.Provider, tok *oauth2.Token, obtained time.Time, nonce string) (*Account, error) {
-	set, err := tokenSet(p, tok, obtained)
+// whatever the grant's complete hook adds (the profile from userinfo_url;
+// for OpenID Connect the verified id_token merged with userinfo). Every
+// OAuth 2.0 sign-in ends here.
+func (s *Service) accountFromToken(ctx context.Context, r *resolved, tok *oauth2.Token, obtained time.Time, h grantHooks) (*Account, error) {
+	set, err := tokenSet(r, tok, obtained)
 	if err != nil {
 		return nil, err
 	}
-	a := &Account{ProviderID: p.ID, Protocol: p.Protocol, Token: set, ObtainedAt: obtained}
-	if p.Protocol == provider.OIDC {
-		if err := s.completeOIDC(ctx, p, tok, nonce, a); err != nil {
-			return nil, err
-		}
-		return a, nil
-	}
-	if p.UserinfoURL != "" {
-		h := http.Header{"Authorization": {"Bearer " + tok.AccessToken}}
-		if a.Profile, err = s.fetchProfile(ctx, p, s.http, h); err != nil {
+	a := &Account{ProviderID: r.cfg.ID, Protocol: r.cfg.Protocol, Token: set, ObtainedAt: obtained}
+	if h.complete != nil {
+		if err := h.complete(ctx, tok, a); err != nil {
 			return nil, err
 		}
 	}
@@ -122,15 +113,15 @@ func (s *Service) accountFromToken(ctx context.Context, p *provider.Provider, to
 // tokenSet converts an x/oauth2 token into ours. Only Bearer tokens are
 // accepted (RFC 6750); the granted scopes replace the requested ones when
 // the response names them (RFC 6749 §5.1).
-func tokenSet(p *provider.Provider, tok *oauth2.Token, obtained time.Time) (TokenSet, error) {
+func tokenSet(r *resolved, tok *oauth2.Token, obtained time.Time) (TokenSet, error) {
 	if tt := tok.Type(); !strings.EqualFold(tt, "bearer") {
-		return TokenSet{}, &ResponseError{Provider: p.DisplayName(), Endpoint: "token", URL: endpointURL(p.AccessTokenURL), Problem: "issued a token of type " + tt + ", which Latchkey cannot use (only Bearer)"}
+		return TokenSet{}, &ResponseError{Provider: r.cfg.DisplayName(), Endpoint: "token", URL: endpointURL(r.tokenURL), Problem: "issued a token of type " + tt + ", which Latchkey cannot use (only Bearer)"}
 	}
 	set := TokenSet{
 		AccessToken:  tok.AccessToken,
 		TokenType:    "Bearer",
 		RefreshToken: tok.RefreshToken,
-		Scopes:       p.Scopes,
+		Scopes:       r.scopes,
 	}
 	if tok.ExpiresIn > 0 {
 		set.Expiry = obtained.Add(secondsDuration(tok.ExpiresIn))
@@ -147,16 +138,16 @@ func tokenSet(p *provider.Provider, tok *oauth2.Token, obtained time.Time) (Toke
 }
 
 // checkCallback judges the authorization response (RFC 6749 §4.1.2): the
-// state must match first, so a forged request learns nothing; then, for
-// OpenID Connect (o not nil), its iss (RFC 9207 §2.4, error responses
-// included); then an error response becomes a *ProviderError; then a code
-// is required.
-func checkCallback(p *provider.Provider, state string, o *oidcRequest, q url.Values) error {
+// state must match first, so a forged request learns nothing; then the
+// protocol's check (check, when not nil: OpenID Connect's iss, RFC 9207
+// §2.4, error responses included); then an error response becomes a
+// *ProviderError; then a code is required.
+func checkCallback(p *provider.Provider, state string, check func(url.Values) error, q url.Values) error {
 	if subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(state)) != 1 {
 		return errStateMismatch
 	}
-	if o != nil {
-		if err := o.checkIssuer(p, q); err != nil {
+	if check != nil {
+		if err := check(q); err != nil {
 			return err
 		}
 	}
@@ -171,7 +162,8 @@ func checkCallback(p *provider.Provider, state string, o *oidcRequest, q url.Val
 
 // tokenError turns x/oauth2's errors into ours: an RFC 6749 §5.2 error
 // response into *ProviderError, the guard's findings as they are.
-func tokenError(p *provider.Provider, err error) error {
+func tokenError(r *resolved, err error) error {
+	p := r.cfg
 	var re *oauth2.RetrieveError
 	if errors.As(err, &re) {
 		pe := &ProviderError{Provider: p.DisplayName(), Endpoint: "token", Code: sanitize(re.ErrorCode), Description: re.ErrorDescription, URI: re.ErrorURI}
@@ -179,7 +171,7 @@ func tokenError(p *provider.Provider, err error) error {
 			pe.Status = re.Response.StatusCode
 		}
 		if pe.Code == "" {
-			return &ResponseError{Provider: p.DisplayName(), Endpoint: "token", URL: endpointURL(p.AccessTokenURL), Status: pe.Status, Problem: "refused the code exchange without an OAuth error code"}
+			return &ResponseError{Provider: p.DisplayName(), Endpoint: "token", URL: endpointURL(r.tokenURL), Status: pe.Status, Problem: "refused the code exchange without an OAuth error code"}
 		}
 		return pe
 	}
@@ -190,20 +182,10 @@ func tokenError(p *provider.Provider, err error) error {
 	if errors.As(err, &g) {
 		return g
 	}
-	where := endpointURL(p.AccessTokenURL)
+	where := endpointURL(r.tokenURL)
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		return &ResponseError{Provider: p.DisplayName(), Endpoint: "token", URL: where, Problem: "could not be reached (" + sanitize(ue.Err.Error()) + ")"}
 	}
 	return &ResponseError{Provider: p.DisplayName(), Endpoint: "token", URL: where, Problem: "gave an answer Latchkey cannot use (" + sanitize(err.Error()) + ")"}
-}
-
-// secondsDuration converts an expires_in value, clamped to 10 years so a
-// silly value cannot overflow.
-func secondsDuration(n int64) time.Duration {
-	const max = 10 * 365 * 24 * 3600
-	if n > max {
-		n = max
-	}
-	return time.Duration(n) * time.Second
 }

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/oauth2"
+
 	"latchkey/auth/authtest"
 	"latchkey/auth/provider"
 )
@@ -162,18 +164,18 @@ func TestOIDCResolve(t *testing.T) {
 		t.Fatal(err)
 	}
 	for field, got := range map[string][2]string{
-		"authorize_url":            {rp.AuthorizeURL, idp.AuthorizeURL()},
-		"access_token_url":         {rp.AccessTokenURL, idp.TokenURL()},
-		"userinfo_url":             {rp.UserinfoURL, "http://127.0.0.1:1/me"}, // providers.toml wins
-		"revoke_url":               {rp.RevokeURL, idp.RevokeURL()},
-		"device_authorization_url": {rp.DeviceAuthorizationURL, idp.URL + "/device"},
+		"authorize_url":            {rp.authorizeURL, idp.AuthorizeURL()},
+		"access_token_url":         {rp.tokenURL, idp.TokenURL()},
+		"userinfo_url":             {rp.userinfoURL, "http://127.0.0.1:1/me"}, // providers.toml wins
+		"revoke_url":               {rp.revokeURL, idp.RevokeURL()},
+		"device_authorization_url": {rp.deviceURL, idp.URL + "/device"},
 	} {
 		if got[0] != got[1] {
 			t.Errorf("%s = %q, want %q", field, got[0], got[1])
 		}
 	}
-	if !slices.Equal(rp.Scopes, []string{"openid", "email"}) || !slices.Equal(p.Scopes, []string{"email"}) {
-		t.Errorf("scopes: resolved %q, configured %q; want openid added to a copy only", rp.Scopes, p.Scopes)
+	if !slices.Equal(rp.scopes, []string{"openid", "email"}) || !slices.Equal(p.Scopes, []string{"email"}) {
+		t.Errorf("scopes: resolved %q, configured %q; want openid added to a copy only", rp.scopes, p.Scopes)
 	}
 }
 
@@ -459,7 +461,7 @@ func TestOIDCIssParameterOptionalWhenNotPromised(t *testing.T) {
 	}
 }
 
-func TestCheckRefreshedIDToken(t *testing.T) {
+func TestRefreshedIDToken(t *testing.T) {
 	idp := authtest.NewOAuth2(t)
 	br := authtest.NewBrowser()
 	svc, _ := testService(t, oidcTOML(idp, ""), br)
@@ -472,6 +474,12 @@ func TestCheckRefreshedIDToken(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// checkRefreshed runs the refresh grant's completion hook on a token
+	// response carrying raw.
+	checkRefreshed := func(raw string) error {
+		h := rp.ext.hooks(grantRefresh, prev)
+		return h.complete(context.Background(), &oauth2.Token{AccessToken: "refreshed"}, &Account{Token: TokenSet{IDToken: raw}})
+	}
 	// What a refresh returns (Core §12.2): same iss, sub, aud; a new iat; no nonce.
 	refreshed := func(edit func(c map[string]any)) string {
 		c, _ := IDTokenClaims(prev.Token.IDToken)
@@ -481,7 +489,7 @@ func TestCheckRefreshedIDToken(t *testing.T) {
 		edit(c)
 		return key.Sign(c)
 	}
-	if err := svc.checkRefreshedIDToken(context.Background(), rp, refreshed(func(map[string]any) {}), prev); err != nil {
+	if err := checkRefreshed(refreshed(func(map[string]any) {})); err != nil {
 		t.Fatalf("a good refreshed id_token was refused: %v", err)
 	}
 	for name, tc := range map[string]struct {
@@ -492,13 +500,13 @@ func TestCheckRefreshedIDToken(t *testing.T) {
 		"another client": {func(c map[string]any) { c["aud"] = "someone-else" }, CheckAudience},
 		"expired":        {func(c map[string]any) { c["exp"] = time.Now().Add(-time.Hour).Unix() }, CheckExpiry},
 	} {
-		err := svc.checkRefreshedIDToken(context.Background(), rp, refreshed(tc.edit), prev)
+		err := checkRefreshed(refreshed(tc.edit))
 		var ie *IDTokenError
 		if !errors.As(err, &ie) || ie.Check != tc.check {
 			t.Errorf("%s: got %v, want check %q", name, err, tc.check)
 		}
 	}
-	err = svc.checkRefreshedIDToken(context.Background(), rp, refreshed(func(c map[string]any) { c["sub"] = "user-43" }), prev)
+	err = checkRefreshed(refreshed(func(c map[string]any) { c["sub"] = "user-43" }))
 	if want := "Test IdP's id_token failed verification: it is about another person than the signed-in account (its sub differs); sign in again"; Describe(err, CLI) != want {
 		t.Errorf("message %q, want %q", Describe(err, CLI), want)
 	}

@@ -57,7 +57,11 @@ func (s *Service) refresh(ctx context.Context, p *provider.Provider, seen *Accou
 	if a.Token.RefreshToken == "" {
 		return nil, &SignInError{ID: p.ID, Name: p.DisplayName(), Err: ErrExpired}
 	}
-	fresh, err := s.redeem(ctx, p, a)
+	r, err := s.resolve(ctx, p) // once for both tries below
+	if err != nil {
+		return nil, err
+	}
+	fresh, err := s.redeem(ctx, r, a)
 	var pe *ProviderError
 	if errors.As(err, &pe) && pe.Code == "invalid_grant" {
 		// Another process (without our lock: an older Latchkey) may have
@@ -71,7 +75,7 @@ func (s *Service) refresh(ctx context.Context, p *provider.Provider, seen *Accou
 		case changed && StateOf(again, s.now()).Usable():
 			return again, nil
 		case again.Token.RefreshToken != a.Token.RefreshToken && again.Token.RefreshToken != "":
-			fresh, err = s.redeem(ctx, p, again)
+			fresh, err = s.redeem(ctx, r, again)
 			a = again
 		}
 		if errors.As(err, &pe) && pe.Code == "invalid_grant" {
@@ -87,37 +91,39 @@ func (s *Service) refresh(ctx context.Context, p *provider.Provider, seen *Accou
 	return fresh, nil
 }
 
-// redeem spends a's refresh token at the token endpoint and returns the
-// account with the new token set (not yet saved).
-func (s *Service) redeem(ctx context.Context, p *provider.Provider, a *Account) (*Account, error) {
-	rp, err := s.resolve(ctx, p)
-	if err != nil {
-		return nil, err
-	}
+// redeem spends a's refresh token at r's token endpoint (RFC 6749 §6) and
+// returns the account with the new token set (not yet saved), completed by
+// the refresh grant's hooks (OpenID Connect: a new id_token verified). What
+// the response leaves out is kept from a: the refresh token, the id_token,
+// the scopes (unchanged unless said), the profile.
+func (s *Service) redeem(ctx context.Context, r *resolved, a *Account) (*Account, error) {
 	obtained := s.now() // before the request, so expiry is never late
 	ctx = context.WithValue(ctx, oauth2.HTTPClient, s.http)
-	src := oauth2Config(rp, "").TokenSource(withEndpoint(ctx, p.DisplayName(), "token"), &oauth2.Token{RefreshToken: a.Token.RefreshToken})
+	src := r.oauth2Config("").TokenSource(withEndpoint(ctx, r.cfg.DisplayName(), "token"), &oauth2.Token{RefreshToken: a.Token.RefreshToken})
 	tok, err := src.Token()
 	if err != nil {
-		return nil, tokenError(rp, err)
+		return nil, tokenError(r, err)
 	}
-	set, err := tokenSet(rp, tok, obtained)
+	set, err := tokenSet(r, tok, obtained)
 	if err != nil {
 		return nil, err
-	}
-	if set.RefreshToken == "" {
-		set.RefreshToken = a.Token.RefreshToken
-	}
-	if set.IDToken == "" {
-		set.IDToken = a.Token.IDToken
-	} else if err := s.checkRefreshedIDToken(ctx, rp, set.IDToken, a); err != nil {
-		return nil, err
-	}
-	if _, granted := tok.Extra("scope").(string); !granted {
-		set.Scopes = a.Token.Scopes // RFC 6749 §6: unchanged unless said
 	}
 	fresh := *a
 	fresh.Token, fresh.ObtainedAt, fresh.NeedsSignIn = set, obtained, false
+	if h := r.ext.hooks(grantRefresh, a); h.complete != nil {
+		if err := h.complete(ctx, tok, &fresh); err != nil {
+			return nil, err
+		}
+	}
+	if fresh.Token.RefreshToken == "" {
+		fresh.Token.RefreshToken = a.Token.RefreshToken
+	}
+	if fresh.Token.IDToken == "" {
+		fresh.Token.IDToken = a.Token.IDToken
+	}
+	if _, granted := tok.Extra("scope").(string); !granted {
+		fresh.Token.Scopes = a.Token.Scopes // RFC 6749 §6: unchanged unless said
+	}
 	return &fresh, nil
 }
 

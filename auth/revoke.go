@@ -33,11 +33,11 @@ func (s *Service) revoke(ctx context.Context, p *provider.Provider, a *Account) 
 	if p.Protocol == provider.OAuth1 {
 		return nil // OAuth 1.0a has no standard revocation
 	}
-	rp, err := s.resolve(ctx, p)
+	r, err := s.resolve(ctx, p)
 	if err != nil {
 		return err
 	}
-	if rp.RevokeURL == "" {
+	if r.revokeURL == "" {
 		return nil
 	}
 	token, hint := a.Token.RefreshToken, "refresh_token"
@@ -45,12 +45,12 @@ func (s *Service) revoke(ctx context.Context, p *provider.Provider, a *Account) 
 		token, hint = a.Token.AccessToken, "access_token"
 	}
 	// The same client authentication as the token endpoint (§2.1).
-	resp, _, err := s.postForm(ctx, rp, "revocation", rp.RevokeURL, url.Values{"token": {token}, "token_type_hint": {hint}})
+	resp, _, err := s.postForm(ctx, p, "revocation", r.revokeURL, url.Values{"token": {token}, "token_type_hint": {hint}})
 	if err != nil {
 		return err
 	}
 	if resp.StatusCode != http.StatusOK {
-		return &ResponseError{Provider: p.DisplayName(), Endpoint: "revocation", URL: endpointURL(rp.RevokeURL), Status: resp.StatusCode, Problem: "refused the revocation"}
+		return &ResponseError{Provider: p.DisplayName(), Endpoint: "revocation", URL: endpointURL(r.revokeURL), Status: resp.StatusCode, Problem: "refused the revocation"}
 	}
 	return nil
 }

@@ -1,5 +1,5 @@
 // Package auth is Latchkey's domain: it signs a person in to the configured
-// providers (OAuth 2.0 with PKCE, OAuth 1.0a), keeps the resulting accounts
+// providers (OAuth 2.0 with PKCE, OpenID Connect, OAuth 1.0a), keeps the resulting accounts
 // in the keychain, and answers what the faces (window and command line) ask.
 // It never imports a UI toolkit.
 package auth
@@ -12,6 +12,7 @@ import (
 
 	"latchkey/auth/browser"
 	"latchkey/auth/keychain"
+	"latchkey/auth/oidc"
 	"latchkey/auth/provider"
 )
 
@@ -69,7 +70,7 @@ type Service struct {
 	now          func() time.Time
 	loginTimeout time.Duration
 	locks        *accountLocks
-	issuers      oidcCache // OpenID Connect discovery per issuer (oidc.go)
+	issuers      oidc.Cache // OpenID Connect discovery per issuer
 }
 
 // New returns a Service over opts, with the documented defaults filled.

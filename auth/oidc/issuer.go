@@ -1,0 +1,203 @@
+package oidc
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+
+	"latchkey/auth/provider"
+	"latchkey/auth/safetext"
+)
+
+// Source is how this package reaches one provider: the name its messages
+// give it, and the getter for its documents.
+type Source struct {
+	Provider string // display name
+	// Get GETs the JSON document at url (role names it in messages:
+	// "discovery", "jwks") and returns a 200 answer; for any other status,
+	// or when the provider cannot be reached, it returns the caller's
+	// error, whose problem for a non-200 status is notOK.
+	Get func(ctx context.Context, role, url, notOK string) (*Document, error)
+}
+
+// Document is a JSON document a Source fetched.
+type Document struct {
+	Body []byte
+	// Fail returns the caller's error saying that this document has
+	// problem (a phrase: "names no jwks_uri, so …").
+	Fail func(problem string) error
+}
+
+// Metadata is the part of the OpenID Provider metadata Latchkey uses
+// (OpenID Connect Discovery 1.0 §3, RFC 8414 §2, RFC 9207 §3).
+type Metadata struct {
+	Issuer                      string   `json:"issuer"`
+	AuthorizationEndpoint       string   `json:"authorization_endpoint"`
+	TokenEndpoint               string   `json:"token_endpoint"`
+	UserinfoEndpoint            string   `json:"userinfo_endpoint"`
+	JWKSURI                     string   `json:"jwks_uri"`
+	RevocationEndpoint          string   `json:"revocation_endpoint"`
+	DeviceAuthorizationEndpoint string   `json:"device_authorization_endpoint"`
+	IDTokenSigningAlgs          []string `json:"id_token_signing_alg_values_supported"`
+	IssParameterSupported       bool     `json:"authorization_response_iss_parameter_supported"`
+}
+
+// Issuer is what discovery taught about one issuer: its metadata, the
+// id_token algorithms Latchkey accepts from it, and its key set. It is
+// safe for concurrent use.
+type Issuer struct {
+	// ID is the issuer identifier, exactly as configured and as its
+	// discovery document names it (Discovery §4.3).
+	ID       string
+	Metadata Metadata
+	// Algs is the id_token alg allow-list: the advertised algorithms that
+	// are in Algorithms, or RS256 when none is advertised.
+	Algs []string
+	keys *keySet
+}
+
+// Cache holds discovery results per issuer identifier for its own
+// lifetime (a Service's). Its zero value is ready; it is safe for
+// concurrent use, fetches each issuer at most once at a time, and never
+// keeps a failure.
+type Cache struct {
+	mu      sync.Mutex
+	issuers map[string]*slot
+}
+
+type slot struct {
+	turn   chan struct{} // capacity 1: held while reading or fetching issuer
+	issuer *Issuer
+}
+
+// Discover returns what discovery says about issuer, fetching issuer +
+// "/.well-known/openid-configuration" (Discovery §4.1) through src on
+// first use. A document naming another issuer is refused
+// (*IssuerMismatchError, Discovery §4.3), as is one without jwks_uri, with
+// an endpoint provider.CheckEndpoint refuses, or advertising only
+// id_token algorithms outside Algorithms.
+func (c *Cache) Discover(ctx context.Context, src Source, issuer string) (*Issuer, error) {
+	c.mu.Lock()
+	if c.issuers == nil {
+		c.issuers = map[string]*slot{}
+	}
+	s := c.issuers[issuer]
+	if s == nil {
+		s = &slot{turn: make(chan struct{}, 1)}
+		c.issuers[issuer] = s
+	}
+	c.mu.Unlock()
+
+	select {
+	case s.turn <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	defer func() { <-s.turn }()
+	if s.issuer == nil {
+		i, err := discover(ctx, src, issuer)
+		if err != nil {
+			return nil, err
+		}
+		s.issuer = i
+	}
+	return s.issuer, nil
+}
+
+// discover fetches and judges issuer's discovery document.
+func discover(ctx context.Context, src Source, issuer string) (*Issuer, error) {
+	where := strings.TrimSuffix(issuer, "/") + "/.well-known/openid-configuration" // Discovery §4.1
+	d, err := src.Get(ctx, "discovery", where, "did not serve an OpenID Connect discovery document (is issuer right?)")
+	if err != nil {
+		return nil, err
+	}
+	var md Metadata
+	if err := json.Unmarshal(d.Body, &md); err != nil {
+		return nil, d.Fail("answered with something that is not an OpenID Connect discovery document")
+	}
+	if md.Issuer != issuer { // exact: Discovery §4.3
+		return nil, &IssuerMismatchError{Provider: src.Provider, Source: "discovery", URL: where, Configured: issuer, Got: md.Issuer}
+	}
+	if md.JWKSURI == "" {
+		return nil, d.Fail("names no jwks_uri, so id_tokens cannot be verified")
+	}
+	for _, e := range [][2]string{
+		{"authorization_endpoint", md.AuthorizationEndpoint},
+		{"token_endpoint", md.TokenEndpoint},
+		{"userinfo_endpoint", md.UserinfoEndpoint},
+		{"jwks_uri", md.JWKSURI},
+		{"revocation_endpoint", md.RevocationEndpoint},
+		{"device_authorization_endpoint", md.DeviceAuthorizationEndpoint},
+	} {
+		if e[1] == "" {
+			continue
+		}
+		if err := provider.CheckEndpoint(e[1]); err != nil {
+			return nil, d.Fail(fmt.Sprintf("gives a %s that Latchkey will not use: it %v", e[0], err))
+		}
+	}
+	i := &Issuer{ID: issuer, Metadata: md, keys: &keySet{url: md.JWKSURI, turn: make(chan struct{}, 1)}}
+	for _, a := range md.IDTokenSigningAlgs {
+		if slices.Contains(Algorithms, a) && !slices.Contains(i.Algs, a) {
+			i.Algs = append(i.Algs, a)
+		}
+	}
+	switch {
+	case len(md.IDTokenSigningAlgs) == 0:
+		i.Algs = []string{RS256} // the one every OpenID Provider supports (Discovery §3)
+	case len(i.Algs) == 0:
+		return nil, d.Fail(fmt.Sprintf("advertises only id_token signing algorithms Latchkey does not accept (%s; accepted: %s)",
+			line(strings.Join(md.IDTokenSigningAlgs, ", ")), strings.Join(Algorithms, ", ")))
+	}
+	return i, nil
+}
+
+// CheckResponse applies RFC 9207 §2.4 to an authorization response q
+// (error responses included) of a sign-in with provider (its display
+// name): an iss parameter must equal the issuer exactly, and must be there
+// when the issuer advertises authorization_response_iss_parameter_supported.
+func (i *Issuer) CheckResponse(provider string, q url.Values) error {
+	iss, present := q["iss"]
+	switch {
+	case !present && !i.Metadata.IssParameterSupported:
+		return nil
+	case !present || len(iss) != 1 || iss[0] == "":
+		return &IssuerMismatchError{Provider: provider, Source: "authorization", Configured: i.ID}
+	case iss[0] != i.ID:
+		return &IssuerMismatchError{Provider: provider, Source: "authorization", Configured: i.ID, Got: iss[0]}
+	}
+	return nil
+}
+
+// IssuerMismatchError says that a provider answered under another issuer
+// identifier than the configured one: in its discovery document (OpenID
+// Connect Discovery §4.3), or in the iss parameter of an authorization
+// response (RFC 9207 §2.4), where it may be a mix-up attack. Nothing was
+// signed in and no code was exchanged.
+type IssuerMismatchError struct {
+	Provider   string // display name
+	Source     string // "discovery" or "authorization"
+	URL        string // the discovery document, for Source "discovery"
+	Configured string
+	Got        string // "" when an authorization response lacked iss
+}
+
+func (e *IssuerMismatchError) Error() string {
+	if e.Source == "discovery" {
+		return fmt.Sprintf("%s's discovery document (%s) names the issuer %q, not the configured issuer %q; set issuer in providers.toml to exactly the provider's issuer (a trailing slash counts)",
+			e.Provider, e.URL, line(e.Got), e.Configured)
+	}
+	if e.Got == "" {
+		return fmt.Sprintf("%s: the answer from the browser carries no iss although the provider says it always sends one (RFC 9207); it may come from another provider, so nothing was exchanged; start the sign-in again", e.Provider)
+	}
+	return fmt.Sprintf("%s: the answer from the browser was issued by %q, not by %q (RFC 9207); it may come from another provider, so nothing was exchanged; start the sign-in again",
+		e.Provider, line(e.Got), e.Configured)
+}
+
+// line keeps provider-supplied text to one printable line of sane length
+// (safetext.Line, with the length auth's messages use).
+func line(s string) string { return safetext.Line(s, 300) }

@@ -6,7 +6,6 @@ require (
 	early.latchkey/quietinit v0.0.0
 	fyne.io/fyne/v2 v2.7.1
 	github.com/BurntSushi/toml v1.6.0
-	github.com/coreos/go-oidc/v3 v3.21.0
 	github.com/go-jose/go-jose/v4 v4.1.8
 	github.com/godbus/dbus/v5 v5.2.2
 	github.com/mrjones/oauth v0.0.0-20190623134757-126b35219450

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 
 	"latchkey/auth/provider"
 )
@@ -65,6 +66,10 @@ func (s *Service) Logout(ctx context.Context, id string) (bool, error) {
 		return false, err
 	}
 	p, err := s.Provider(id)
+	var unknown *UnknownProviderError
+	if errors.As(err, &unknown) {
+		return s.forgetOrphan(id, err)
+	}
 	if err != nil {
 		return false, err
 	}
@@ -91,3 +96,24 @@ func (s *Service) Logout(ctx context.Context, id string) (bool, error) {
 	}
 	return true, nil
 }
+
+// forgetOrphan deletes the account of an id whose provider has left the
+// config (Orphans), or returns unknown when there is none. Nothing can be
+// revoked without the provider's settings: the *RevokeError says so.
+func (s *Service) forgetOrphan(id string, unknown error) (bool, error) {
+	orphans, err := s.Orphans()
+	if err != nil {
+		return false, err
+	}
+	if !slices.Contains(orphans, id) {
+		return false, unknown
+	}
+	if err := s.store.Delete(id); err != nil {
+		return false, err
+	}
+	return true, &RevokeError{Provider: id, Err: ErrNotConfigured}
+}
+
+// ErrNotConfigured is a RevokeError's reason when the account's provider
+// has left the config: Latchkey no longer knows where to revoke.
+var ErrNotConfigured = errors.New("its provider is no longer in the config, so Latchkey cannot ask it")

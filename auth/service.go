@@ -203,6 +203,23 @@ func (s *Service) Statuses() ([]Status, error) {
 	return out, first
 }
 
+// Orphans returns the ids of accounts still in the keychain whose provider
+// has left the config (neither configured nor reported with problems), in
+// keychain order, so a face can list them and Logout can remove them.
+func (s *Service) Orphans() ([]string, error) {
+	ids, err := s.store.List()
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, id := range ids {
+		if _, ok := s.cfg.Find(id); !ok && len(s.cfg.ProblemsFor(id)) == 0 {
+			out = append(out, id)
+		}
+	}
+	return out, nil
+}
+
 // Token returns a usable token set for provider id: the stored one while
 // it is valid, else a refreshed one (see refresh) when a refresh token is
 // held. Otherwise a *SignInError says to sign in again (ErrExpired,

@@ -176,7 +176,7 @@ func sayKeychain(err error, f Face) (error, string, bool) {
 	case keychain.Locked:
 		remedy = pick(f,
 			": unlock it (e.g. log in to the desktop or run `gnome-keyring-daemon --unlock`) and try again",
-			": unlock it (e.g. log in to the desktop, or unlock the login keyring in Passwords and Keys) and try again")
+			": unlock it (e.g. log in to the desktop or open Passwords and Keys) and try again")
 	case keychain.Timeout:
 		remedy = "; unlock it and try again"
 	case keychain.TooBig:

@@ -145,7 +145,7 @@ func CheckURL(u *url.URL) error {
 	case u.Scheme == "http" && u.Host != "" && IsLoopbackHost(u.Hostname()):
 		return nil
 	case u.Scheme == "http" && u.Host != "":
-		return fmt.Errorf("uses plain http to %s: use https (plain http is only allowed for 127.0.0.1, [::1] and localhost)", u.Hostname())
+		return fmt.Errorf("uses plain http to %s: use https (plain http is only allowed for 127.0.0.1/localhost)", u.Hostname())
 	default:
 		return fmt.Errorf("must be an absolute https:// URL, got %q", u.Redacted())
 	}

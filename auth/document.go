@@ -29,7 +29,7 @@ func getDocument(ctx context.Context, client *http.Client, name, role, rawURL st
 	req.Header.Set("Accept", "application/json")
 	resp, err := client.Do(req)
 	if err != nil {
-		return nil, unwrapURLError(err)
+		return nil, requestError(ctx, name, role, rawURL, err)
 	}
 	defer resp.Body.Close()
 	d.status = resp.StatusCode
@@ -44,5 +44,6 @@ func getDocument(ctx context.Context, client *http.Client, name, role, rawURL st
 
 // fail is a *ResponseError about this document.
 func (d *document) fail(problem string) error {
-	return &ResponseError{Provider: d.provider, Endpoint: d.role, URL: d.url, Status: d.status, Problem: problem}
+	e := newResponseError(d.provider, d.role, d.url, d.status, problem)
+	return e
 }

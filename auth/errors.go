@@ -1,9 +1,9 @@
 package auth
 
 import (
-	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 
 	"latchkey/auth/safetext"
@@ -37,27 +37,22 @@ func (e *ProviderError) Error() string {
 	if e.URI != "" {
 		b.WriteString(" (see " + sanitize(e.URI) + ")")
 	}
-	switch e.Code {
-	case "access_denied":
-		b.WriteString("; sign in again and allow access if you want to continue")
-	case "invalid_client", "unauthorized_client":
-		b.WriteString("; check client_id, client_secret and token_endpoint_auth in providers.toml")
-	case "invalid_scope":
-		b.WriteString("; check scopes in providers.toml")
-	case "invalid_grant":
-		b.WriteString("; sign in again")
+	if r := e.remedy(); r != "" {
+		b.WriteString("; " + r)
 	}
 	return b.String()
 }
 
-// ResponseError is a provider answer that is not a protocol answer at all:
-// an HTML page, an oversized body, a 5xx, or unparsable content.
+// ResponseError is a provider answer that is not a protocol answer at all
+// (an HTML page, an oversized body, a 5xx, unparsable content), or no answer
+// (Net says why). Build one with newResponseError or requestError.
 type ResponseError struct {
 	Provider string
 	Endpoint string // role, e.g. "token"
 	URL      string // scheme://host/path only: never a query
 	Status   int
-	Problem  string // what was wrong, e.g. "answered with an HTML page instead of JSON"
+	Problem  string     // what was wrong, e.g. "answered with an HTML page instead of JSON"
+	Net      NetFailure // why no answer came; NetAnswered when one did
 }
 
 func (e *ResponseError) Error() string {
@@ -65,13 +60,30 @@ func (e *ResponseError) Error() string {
 	if e.Status != 0 {
 		s += fmt.Sprintf(" (HTTP %d)", e.Status)
 	}
-	if e.Status >= 500 {
-		return s + "; the provider is having trouble, try again later"
-	}
-	return s + "; check the endpoint URLs in providers.toml"
+	return s + "; " + e.remedy()
 }
 
-// UnknownProviderError names a provider id that is not configured.
+// newResponseError is the one constructor of a *ResponseError about an
+// answer: provider name's role endpoint at rawURL (its query and fragment
+// are dropped) answered with status (0: nothing was sent) and problem, a
+// phrase that reads after the endpoint, e.g. "answered without an
+// access_token". For a request that got no answer, use requestError.
+func newResponseError(name, role, rawURL string, status int, problem string) *ResponseError {
+	return &ResponseError{Provider: name, Endpoint: role, URL: shownURL(rawURL), Status: status, Problem: problem}
+}
+
+// shownURL is rawURL as messages show it: scheme://host/path, without user
+// info, query or fragment.
+func shownURL(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil || u.Host == "" {
+		return endpointURL(rawURL)
+	}
+	return u.Scheme + "://" + u.Host + u.Path
+}
+
+// UnknownProviderError names a provider id that is not configured. What to
+// add where is said by Describe, per face.
 type UnknownProviderError struct {
 	ID     string
 	Config string // the config file path
@@ -83,7 +95,7 @@ func (e *UnknownProviderError) Error() string {
 	if len(e.Known) > 0 {
 		return s + "; configured: " + strings.Join(e.Known, ", ")
 	}
-	return s + "; add a [[provider]] entry to it (see docs/CONFIG.md)"
+	return s
 }
 
 // ErrNotSignedIn is returned (wrapped in a *SignInError) when an account is
@@ -95,45 +107,23 @@ var ErrNotSignedIn = errors.New("not signed in")
 var ErrExpired = errors.New("the access token has expired")
 
 // SignInError says that the person must sign in (again) to provider ID.
+// Error states the fact; Describe says how to sign in, per face (a command
+// on the command line, a button in the window).
 type SignInError struct {
 	ID, Name string
-	Err      error // ErrNotSignedIn or ErrExpired
+	Err      error // ErrNotSignedIn, ErrExpired or ErrRefused
 }
 
 func (e *SignInError) Error() string {
-	button := "Sign in again"
-	if errors.Is(e.Err, ErrNotSignedIn) {
-		button = "Sign in"
-	}
-	return fmt.Sprintf("%s: %v; run `latchkey login %s` (or press %s in the window)", e.Name, e.Err, e.ID, button)
+	return fmt.Sprintf("%s: %v", e.Name, e.Err)
 }
 
 func (e *SignInError) Unwrap() error { return e.Err }
 
-// StateMismatchError is a callback whose state does not match the sign-in
+// errStateMismatch is a callback whose state does not match the sign-in
 // in progress (RFC 6749 §10.12): possibly a forged request. No code is
 // exchanged.
 var errStateMismatch = errors.New("the answer from the browser does not belong to this sign-in (state mismatch); nothing was exchanged, start the sign-in again")
-
-// Face names who is asking Describe for words: a window never tells a
-// person to run a command, the command line never mentions a button.
-type Face int
-
-// The faces.
-const (
-	Window Face = iota // the Fyne window (and later the tray, notifications)
-	CLI                // the latchkey command
-)
-
-// Describe turns any error from this package's callers into the words a
-// person reads in face f. A cancelled sign-in says nothing (""), as the
-// person asked for it.
-func Describe(err error, f Face) string {
-	if err == nil || errors.Is(err, context.Canceled) {
-		return ""
-	}
-	return err.Error()
-}
 
 // sanitize keeps provider-supplied text to one printable line of sane
 // length, safe for a terminal (safetext.Line).

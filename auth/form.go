@@ -2,7 +2,6 @@ package auth
 
 import (
 	"context"
-	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -30,7 +29,7 @@ func (s *Service) postForm(ctx context.Context, p *provider.Provider, role, endp
 	}
 	req, err := http.NewRequestWithContext(withEndpoint(ctx, p.DisplayName(), role), http.MethodPost, endpoint, strings.NewReader(form.Encode()))
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, newResponseError(p.DisplayName(), role, endpoint, 0, "was not contacted: its URL is not valid")
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "application/json")
@@ -39,24 +38,12 @@ func (s *Service) postForm(ctx context.Context, p *provider.Provider, role, endp
 	}
 	resp, err := s.http.Do(req)
 	if err != nil {
-		if ctx.Err() != nil {
-			return nil, nil, ctx.Err()
-		}
-		err = unwrapURLError(err)
-		var re *ResponseError
-		if errors.As(err, &re) {
-			return nil, nil, re
-		}
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err
-		}
-		return nil, nil, &ResponseError{Provider: p.DisplayName(), Endpoint: role, URL: endpointURL(endpoint), Problem: "could not be reached (" + sanitize(err.Error()) + ")"}
+		return nil, nil, requestError(ctx, p.DisplayName(), role, endpoint, err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(resp.Body) // the guard has read and bounded it
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, newResponseError(p.DisplayName(), role, endpoint, resp.StatusCode, "broke off its answer")
 	}
 	return resp, decodeAnswer(resp.Header.Get("Content-Type"), body), nil
 }

@@ -13,7 +13,10 @@ import (
 	"latchkey/loopback"
 )
 
-// oauth1Config builds the auth/oauth1 configuration for p.
+// oauth1Config builds the auth/oauth1 configuration for p. It sends with
+// the Service's guarded client, so OAuth 1.0a answers meet the same rules as
+// every other provider request (https or loopback, MaxResponseBytes, no HTML
+// pages).
 func (s *Service) oauth1Config(p *provider.Provider) (*oauth1.Config, error) {
 	c := &oauth1.Config{
 		ConsumerKey:     p.ClientID,
@@ -50,11 +53,11 @@ func (s *Service) loginOAuth1(ctx context.Context, p *provider.Provider, opts Lo
 		}
 		rt, err := c.RequestToken(withEndpoint(ctx, p.DisplayName(), "request-token"), provider.CallbackOOB)
 		if err != nil {
-			return nil, oauth1Error(p, err)
+			return nil, oauth1Failure(ctx, p, "request-token", p.RequestTokenURL, err)
 		}
 		authURL, err := c.AuthorizationURL(rt)
 		if err != nil {
-			return nil, oauth1Error(p, err)
+			return nil, oauth1Failure(ctx, p, "authorization", p.AuthorizeURL, err)
 		}
 		s.openBrowser(authURL, opts)
 		if verifier, err = opts.Prompter.Verifier(ctx, p, authURL); err != nil {
@@ -75,7 +78,7 @@ func (s *Service) loginOAuth1(ctx context.Context, p *provider.Provider, opts Lo
 				return errors.New("this sign-in had not started yet; start it again")
 			}
 			_, err := c.Verifier(rt, q)
-			return oauth1Error(p, err)
+			return oauth1Failure(ctx, p, "authorization", p.AuthorizeURL, err)
 		},
 	})
 	if err != nil {
@@ -84,12 +87,12 @@ func (s *Service) loginOAuth1(ctx context.Context, p *provider.Provider, opts Lo
 	defer srv.Close()
 	rt, err := c.RequestToken(withEndpoint(ctx, p.DisplayName(), "request-token"), srv.RedirectURI())
 	if err != nil {
-		return nil, oauth1Error(p, err)
+		return nil, oauth1Failure(ctx, p, "request-token", p.RequestTokenURL, err)
 	}
 	pending.Store(rt)
 	authURL, err := c.AuthorizationURL(rt)
 	if err != nil {
-		return nil, oauth1Error(p, err)
+		return nil, oauth1Failure(ctx, p, "authorization", p.AuthorizeURL, err)
 	}
 	s.openBrowser(authURL, opts)
 	q, err := srv.Wait(ctx)
@@ -97,7 +100,7 @@ func (s *Service) loginOAuth1(ctx context.Context, p *provider.Provider, opts Lo
 		return nil, err
 	}
 	if verifier, err = c.Verifier(rt, q); err != nil {
-		return nil, oauth1Error(p, err)
+		return nil, oauth1Failure(ctx, p, "authorization", p.AuthorizeURL, err)
 	}
 	return s.finishOAuth1(ctx, p, c, rt, verifier)
 }
@@ -107,7 +110,7 @@ func (s *Service) finishOAuth1(ctx context.Context, p *provider.Provider, c *oau
 	obtained := s.now()
 	at, err := c.AccessToken(withEndpoint(ctx, p.DisplayName(), "access-token"), rt, verifier)
 	if err != nil {
-		return nil, oauth1Error(p, err)
+		return nil, oauth1Failure(ctx, p, "access-token", p.AccessTokenURL, err)
 	}
 	a := &Account{
 		ProviderID: p.ID,
@@ -125,7 +128,7 @@ func (s *Service) finishOAuth1(ctx context.Context, p *provider.Provider, c *oau
 	if p.UserinfoURL != "" {
 		client, err := c.Client(ctx, at)
 		if err != nil {
-			return nil, oauth1Error(p, err)
+			return nil, oauth1Failure(ctx, p, "userinfo", p.UserinfoURL, err)
 		}
 		if a.Profile, err = s.fetchProfile(ctx, p, client, nil); err != nil {
 			return nil, err
@@ -134,19 +137,34 @@ func (s *Service) finishOAuth1(ctx context.Context, p *provider.Provider, c *oau
 	return a, nil
 }
 
-// oauth1Error turns an auth/oauth1 error into one clear sentence naming
-// the provider: the guard's *ResponseError is lifted out of its wrapping,
-// anything else is prefixed with the provider's name instead of the
-// package's. errors.Is/As still see the original.
+// oauth1Error is oauth1Failure for a call that sends no request (Client,
+// Verifier, AuthorizationURL): it names the provider and nothing else.
 func oauth1Error(p *provider.Provider, err error) error {
-	var re *ResponseError
+	return oauth1Failure(context.Background(), p, "provider", "", err)
+}
+
+// oauth1Failure turns an auth/oauth1 error from p's role endpoint at rawURL
+// into one clear sentence naming the provider: ctx's own error when it is
+// done, the guard's *ResponseError lifted out of its wrapping, a request
+// that got no answer classified by requestError (never Go's words), and
+// anything else prefixed with the provider's name instead of the package's
+// (Describe adds what to do). errors.Is/As still see the original.
+func oauth1Failure(ctx context.Context, p *provider.Provider, role, rawURL string, err error) error {
+	var (
+		re *ResponseError
+		ue *url.Error
+	)
 	switch {
 	case err == nil:
 		return nil
+	case ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)):
+		return ctx.Err()
 	case errors.As(err, &re):
 		return re
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+	case errors.Is(err, context.Canceled):
 		return err
+	case errors.As(err, &ue):
+		return requestError(ctx, p.DisplayName(), role, rawURL, err)
 	}
 	return &flowError{name: p.DisplayName(), err: err}
 }

@@ -233,7 +233,7 @@ func TestForcedRefreshOfRotatedTokenIsRefused(t *testing.T) {
 		t.Fatalf("rotating behind our back: %s", code)
 	}
 	_, err := svc.Refresh(context.Background(), "idp")
-	if !errors.Is(err, ErrRefused) || !strings.Contains(err.Error(), "press Sign in again in the window") {
+	if !errors.Is(err, ErrRefused) || !strings.Contains(Describe(err, Window), "press Sign in again") {
 		t.Fatalf("got %v, want ErrRefused", err)
 	}
 	if sts, _ := svc.Statuses(); sts[0].State != StateNeedsSignIn {

@@ -3,24 +3,32 @@ package auth
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
+	"net"
 	"net/http"
+	"os"
 
 	"latchkey/auth/provider"
 )
 
-// MaxResponseBytes bounds every provider response Latchkey reads. Token and
-// profile responses are a few KB; 1 MiB is generous and keeps a broken or
-// hostile provider from filling memory.
-const MaxResponseBytes = 1 << 20
+// MaxResponseBytes bounds every provider response Latchkey reads: it is
+// provider.MaxResponseBytes, the one limit (auth/oauth1 reads up to it too).
+const MaxResponseBytes = provider.MaxResponseBytes
 
-// guard is the http.RoundTripper every provider request goes through. It
-// refuses plain http to anything but loopback hosts (TLS is always on, and
-// always verified: guard never touches TLS settings), reads each response
-// into memory up to MaxResponseBytes, and refuses HTML answers, so that the
-// flows see either a protocol answer or a *ResponseError naming the endpoint.
+// guard is the http.RoundTripper every provider request goes through,
+// OAuth 1.0a's included (auth/oauth1 sends with the Service's client). It
+// refuses plain http to anything but loopback hosts (provider.CheckURL; TLS
+// is always on, and always verified: guard never touches TLS settings),
+// reads each response into memory up to MaxResponseBytes, and refuses HTML
+// answers, so that the flows see either a protocol answer or a
+// *ResponseError naming the endpoint. A request that gets no answer is a
+// *ResponseError saying why (NetFailure), unless its context ended: that is
+// the caller's to say (requestError).
 type guard struct {
 	next http.RoundTripper
 }
@@ -59,19 +67,30 @@ func (g *guard) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	where := req.URL.Scheme + "://" + req.URL.Host + req.URL.Path
 	fail := func(status int, format string, args ...any) error {
-		return &ResponseError{Provider: info.provider, Endpoint: info.role, URL: where, Status: status, Problem: fmt.Sprintf(format, args...)}
+		return newResponseError(info.provider, info.role, where, status, fmt.Sprintf(format, args...))
 	}
-	if req.URL.Scheme != "https" && !(req.URL.Scheme == "http" && provider.IsLoopbackHost(req.URL.Hostname())) {
+	if err := provider.CheckURL(req.URL); err != nil {
 		return nil, fail(0, "was not contacted: it is not https (plain http is only allowed for 127.0.0.1/localhost)")
 	}
 	resp, err := g.next.RoundTrip(req)
 	if err != nil {
-		return nil, err
+		if req.Context().Err() != nil {
+			return nil, err // a cancel, the caller's deadline or Client.Timeout: requestError says which
+		}
+		return nil, noAnswer(info.provider, info.role, where, netFailure(err))
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxResponseBytes+1))
 	if err != nil {
-		return nil, fail(resp.StatusCode, "broke off its answer (%v)", err)
+		if req.Context().Err() != nil {
+			return nil, err
+		}
+		e := noAnswer(info.provider, info.role, where, netFailure(err))
+		e.Status = resp.StatusCode
+		if e.Net == NetBroken {
+			e.Problem = "broke off its answer"
+		}
+		return nil, e
 	}
 	if len(body) > MaxResponseBytes {
 		return nil, fail(resp.StatusCode, "answered with more than %d bytes, far more than a sign-in response", MaxResponseBytes)
@@ -86,6 +105,85 @@ func (g *guard) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	resp.ContentLength = int64(len(body))
 	return resp, nil
+}
+
+// NetFailure says why a request to a provider brought no answer, so the
+// words can say what happened and what to do without quoting a Go error.
+type NetFailure int
+
+// The ways a request can fail before an answer.
+const (
+	NetAnswered    NetFailure = iota // an answer came (or nothing was sent)
+	NetUnreachable                   // no connection: unknown host, refused, no route
+	NetTimeout                       // no answer in time
+	NetUntrusted                     // TLS: the certificate could not be verified
+	NetBroken                        // the connection failed or closed without an answer
+)
+
+// netFailure classifies the error of a request that got no answer, by type
+// (errors.As/errors.Is), never by its text.
+func netFailure(err error) NetFailure {
+	var (
+		verify    *tls.CertificateVerificationError
+		unknownCA x509.UnknownAuthorityError
+		hostname  x509.HostnameError
+		invalid   x509.CertificateInvalidError
+		timeout   interface{ Timeout() bool }
+		dns       *net.DNSError
+		op        *net.OpError
+	)
+	switch {
+	case errors.As(err, &verify), errors.As(err, &unknownCA), errors.As(err, &hostname), errors.As(err, &invalid):
+		return NetUntrusted
+	case errors.Is(err, os.ErrDeadlineExceeded), errors.Is(err, context.DeadlineExceeded),
+		errors.As(err, &timeout) && timeout.Timeout():
+		return NetTimeout
+	case errors.As(err, &dns), errors.As(err, &op) && op.Op == "dial":
+		return NetUnreachable
+	}
+	return NetBroken
+}
+
+// noAnswer is the *ResponseError for a request to name's role endpoint at
+// rawURL that got no answer, for the reason n.
+func noAnswer(name, role, rawURL string, n NetFailure) *ResponseError {
+	problem := "closed the connection without an answer"
+	switch n {
+	case NetUnreachable:
+		problem = "cannot be reached"
+	case NetTimeout:
+		problem = "did not answer in time"
+	case NetUntrusted:
+		problem = "cannot be trusted: its TLS certificate could not be verified"
+	}
+	e := newResponseError(name, role, rawURL, 0, problem)
+	e.Net = n
+	return e
+}
+
+// requestError is the one classifier for a failed request (an error from
+// http.Client.Do, or anything wrapping one) to provider name's role
+// endpoint at rawURL. It returns ctx's own error when ctx is done (a cancel
+// says nothing; the sign-in's deadline is login's to word), the guard's
+// *ResponseError as it is, a cancel as it is, and otherwise a
+// *ResponseError saying plainly that the endpoint cannot be reached, did
+// not answer in time, or has a certificate that could not be verified: never
+// the Go error's text.
+func requestError(ctx context.Context, name, role, rawURL string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if ctx != nil && ctx.Err() != nil {
+		return ctx.Err()
+	}
+	var re *ResponseError
+	if errors.As(err, &re) {
+		return re
+	}
+	if errors.Is(err, context.Canceled) {
+		return err
+	}
+	return noAnswer(name, role, rawURL, netFailure(err))
 }
 
 // isHTML reports whether a response is a web page. The label alone is not

@@ -72,11 +72,23 @@ type target struct {
 	binds   []string // loopback IPs to listen on, first one required
 }
 
+// CheckRedirectURI reports whether Start can listen on raw: nil when it
+// follows the rules of Config.RedirectURI, else a *RedirectURIError. It is
+// the parser Start itself uses, so a configuration checked with it is one
+// the listener accepts. The empty string is DefaultRedirectURI.
+func CheckRedirectURI(raw string) error {
+	if raw == "" {
+		raw = DefaultRedirectURI
+	}
+	_, err := parseRedirectURI(raw)
+	return err
+}
+
 // parseRedirectURI checks raw against the rules of Config.RedirectURI.
 func parseRedirectURI(raw string) (target, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return target{}, &RedirectURIError{URI: raw, Reason: "it is not a valid URL"}
+		return target{}, &RedirectURIError{URI: redactedRaw(raw), Reason: "it is not a valid URL"}
 	}
 	fail := func(reason string) (target, error) {
 		return target{}, &RedirectURIError{URI: u.Redacted(), Reason: reason}
@@ -164,4 +176,21 @@ func listenOnce(t target) ([]net.Listener, int, error) {
 		port = ln.Addr().(*net.TCPAddr).Port
 	}
 	return lns, port, nil
+}
+
+// redactedRaw hides what could be a password in a redirect URI that does
+// not even parse: everything between "://" and the last "@" before the path.
+func redactedRaw(raw string) string {
+	scheme, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		return raw
+	}
+	authority, path, _ := strings.Cut(rest, "/")
+	if i := strings.LastIndex(authority, "@"); i >= 0 {
+		authority = "xxxxx" + authority[i:]
+	}
+	if path != "" || strings.Contains(rest, "/") {
+		return scheme + "://" + authority + "/" + path
+	}
+	return scheme + "://" + authority
 }

@@ -43,8 +43,13 @@ func TestRedirectURIRejected(t *testing.T) {
 				t.Fatalf("err = %v (%T), want *RedirectURIError", err, err)
 			}
 			msg := err.Error()
-			if !strings.Contains(msg, tt.reason) || !strings.Contains(msg, "change redirect_uri in providers.toml") {
-				t.Errorf("message %q lacks %q or the advice", msg, tt.reason)
+			// The remedy ("change redirect_uri in providers.toml") is
+			// auth.Describe's: see auth's TestDescribeLoopback.
+			if !strings.Contains(msg, tt.reason) || strings.Contains(msg, "providers.toml") {
+				t.Errorf("message %q lacks %q or names the config file", msg, tt.reason)
+			}
+			if CheckRedirectURI(tt.uri) == nil {
+				t.Errorf("CheckRedirectURI(%q) = nil, but Start refuses it", tt.uri)
 			}
 			if strings.Contains(msg, "hunter2") {
 				t.Errorf("message leaks a password: %q", msg)
@@ -71,6 +76,9 @@ func TestRedirectURIAccepted(t *testing.T) {
 			got, err := parseRedirectURI(tt.uri)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if err := CheckRedirectURI(tt.uri); err != nil {
+				t.Errorf("CheckRedirectURI(%q) = %v, but Start accepts it", tt.uri, err)
 			}
 			if got.host != tt.host || got.path != tt.path || got.uriPath != tt.raw || got.port != tt.port ||
 				strings.Join(got.binds, ",") != strings.Join(tt.binds, ",") {

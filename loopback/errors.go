@@ -29,7 +29,8 @@ func (e *TimeoutError) Error() string {
 func (e *TimeoutError) Is(target error) bool { return target == ErrTimeout }
 
 // PortInUseError says that the fixed port of a redirect URI is taken by
-// another program. Err is the listen error (it matches syscall.EADDRINUSE
+// another program. It states the fact only: what to do about it is the
+// caller's to say (auth.Describe). Err is the listen error (it matches syscall.EADDRINUSE
 // on Unix).
 type PortInUseError struct {
 	Host string // "127.0.0.1" or "::1"
@@ -42,20 +43,21 @@ func (e *PortInUseError) Error() string {
 	if ip := net.ParseIP(host); ip != nil && ip.To4() == nil {
 		host = "[" + host + "]"
 	}
-	return "port " + strconv.Itoa(e.Port) + " on " + host +
-		" is in use by another program; close it or change redirect_uri in providers.toml"
+	return "port " + strconv.Itoa(e.Port) + " on " + host + " is in use by another program"
 }
 
 func (e *PortInUseError) Unwrap() error { return e.Err }
 
 // RedirectURIError says why a redirect URI cannot be served by a loopback
 // listener (RFC 8252 §7.3: plain http on a loopback IP literal, or §8.3:
-// localhost). URI is the offending value with any password redacted.
+// localhost). URI is the offending value with any password redacted. It
+// states the fact only: where the URI came from and how to change it is the
+// caller's to say.
 type RedirectURIError struct {
 	URI    string
 	Reason string
 }
 
 func (e *RedirectURIError) Error() string {
-	return fmt.Sprintf("redirect_uri %q cannot be used: %s; change redirect_uri in providers.toml", e.URI, e.Reason)
+	return fmt.Sprintf("the redirect URI %q cannot be used: %s", e.URI, e.Reason)
 }

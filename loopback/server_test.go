@@ -392,7 +392,8 @@ func TestFixedPort(t *testing.T) {
 		if inUse.Port != port || inUse.Host != "127.0.0.1" {
 			t.Errorf("PortInUseError names %s:%d, want 127.0.0.1:%d", inUse.Host, inUse.Port, port)
 		}
-		want := "port " + strconv.Itoa(port) + " on 127.0.0.1 is in use by another program; close it or change redirect_uri in providers.toml"
+		// The remedy is auth.Describe's: see auth's TestDescribeLoopback.
+		want := "port " + strconv.Itoa(port) + " on 127.0.0.1 is in use by another program"
 		if err.Error() != want {
 			t.Errorf("message = %q, want %q", err.Error(), want)
 		}

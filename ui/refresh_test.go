@@ -109,7 +109,7 @@ func TestRefreshRefusedNeedsSignIn(t *testing.T) {
 		t.Error("Refresh is still offered for a refused refresh token")
 	}
 	got := h.overlayText()
-	for _, want := range []string{"Test IdP no longer accepts the token", "latchkey login idp", "[Close]", "[Sign in again]"} {
+	for _, want := range []string{"Test IdP no longer accepts the token", "press Sign in again", "[Close]", "[Sign in again]"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("the dialog lacks %q: %s", want, got)
 		}

@@ -77,7 +77,10 @@ type Error struct {
 // that was never saved.
 var ErrNotFound error = &Error{Kind: NotFound}
 
-// Error returns one line: what failed, for which account, why, and what the person can do.
+// Error returns one line: what failed, for which account, and why. It
+// states the facts only: what the person can do about it depends on where
+// they read it (a command on the command line, a button in the window), so
+// it is said by the application (auth.Describe), by Kind.
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString("keychain")
@@ -91,12 +94,12 @@ func (e *Error) Error() string {
 		fmt.Fprintf(&b, ": account %q", e.ID)
 	}
 	b.WriteString(": ")
-	b.WriteString(e.advice())
+	b.WriteString(e.fact())
 	return b.String()
 }
 
-// advice is the human part of Error: cause and remedy for each kind.
-func (e *Error) advice() string {
+// fact is the human part of Error: what went wrong, for each kind.
+func (e *Error) fact() string {
 	detail := ""
 	if e.Err != nil {
 		detail = " (" + e.Err.Error() + ")"
@@ -104,20 +107,17 @@ func (e *Error) advice() string {
 	switch e.Kind {
 	case NotFound:
 		if e.ID != "" {
-			return "not in the keychain: sign in to this account first"
+			return "not in the keychain"
 		}
 		return "not in the keychain" + detail
 	case NoSessionBus:
-		return "no keychain: cannot reach a D-Bus session bus" + detail +
-			". Run latchkey from a desktop session, or start one with `dbus-run-session -- latchkey …` and a Secret Service such as gnome-keyring in it, then try again"
+		return "no keychain: cannot reach a D-Bus session bus" + detail
 	case NoSecretService:
 		// The cause (ServiceUnknown, "not provided by any .service files") adds nothing here.
-		return "no keychain: no Secret Service is running on the session bus (org.freedesktop.secrets)" +
-			". Install and start gnome-keyring or KeePassXC with Secret Service enabled, then try again"
+		return "no keychain: no Secret Service is running on the session bus (org.freedesktop.secrets)"
 	case Locked:
 		// The cause ("failed to unlock correct collection …") adds nothing here.
-		return "the keychain is locked" +
-			": unlock it (e.g. log in to the desktop or run `gnome-keyring-daemon --unlock`) and try again"
+		return "the keychain is locked"
 	case Timeout:
 		what := "the keychain did not answer in time" + detail
 		var te timeoutError
@@ -127,18 +127,18 @@ func (e *Error) advice() string {
 				what += " (an earlier request to it is still waiting)"
 			}
 		}
-		return what + " — it may be waiting for an unlock prompt; unlock it and try again"
+		return what + " — it may be waiting for an unlock prompt"
 	case TooBig:
-		return "the record is too big for the keychain" + detail + "; this is a bug in latchkey, please report it"
+		return "the record is too big for the keychain" + detail
 	case Corrupt:
 		if e.ID == "" { // the account index
-			return "the stored list of accounts is damaged" + detail + "; sign in to your accounts again to rebuild it"
+			return "the stored list of accounts is damaged" + detail
 		}
-		return "the stored record is damaged" + detail + "; sign out of this account and sign in again to replace it"
+		return "the stored record is damaged" + detail
 	case InvalidID:
 		return "the account id cannot be used as a keychain key" + detail
 	default:
-		return "the keychain failed" + detail + "; check that your keychain works (e.g. open Passwords and Keys) and try again"
+		return "the keychain failed" + detail
 	}
 }
 

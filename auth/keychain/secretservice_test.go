@@ -14,6 +14,7 @@ import (
 
 	"github.com/godbus/dbus/v5"
 
+	"latchkey/auth"
 	"latchkey/auth/keychain"
 )
 
@@ -50,11 +51,13 @@ func TestHelperProcess(t *testing.T) {
 	_, gerr := k.Get("latchkey-helper", "probe")
 	serr := keychain.New(k, "latchkey-helper").Save("work", record(5000, "helper"))
 	res := helperResult{GetKind: int(kindOf(gerr)), SaveKind: int(kindOf(serr)), Millis: time.Since(start).Milliseconds()}
+	// The messages are the words a person reads on the command line: the
+	// facts of Error and the remedy auth.Describe adds.
 	if gerr != nil {
-		res.GetMsg = gerr.Error()
+		res.GetMsg = auth.Describe(gerr, auth.CLI)
 	}
 	if serr != nil {
-		res.SaveMsg = serr.Error()
+		res.SaveMsg = auth.Describe(serr, auth.CLI)
 	}
 	b, _ := json.Marshal(res)
 	fmt.Println(helperMarker + string(b))

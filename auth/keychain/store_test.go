@@ -14,6 +14,7 @@ import (
 	"sync"
 	"testing"
 
+	"latchkey/auth"
 	"latchkey/auth/keychain"
 	"latchkey/auth/keychain/keychaintest"
 )
@@ -156,7 +157,7 @@ func TestStoreRoundTrip(t *testing.T) {
 			if !errors.Is(err, keychain.ErrNotFound) || kindOf(err) != keychain.NotFound {
 				t.Fatalf("Load after Delete: got %v, want NotFound", err)
 			}
-			if msg := err.Error(); !strings.Contains(msg, `"work"`) || !strings.Contains(msg, "sign in") {
+			if msg := auth.Describe(err, auth.CLI); !strings.Contains(msg, `"work"`) || !strings.Contains(msg, "sign in") {
 				t.Errorf("NotFound message %q does not name the account and say to sign in", msg)
 			}
 			if err := st.Delete(id); err != nil {

@@ -2,7 +2,6 @@ package keychain
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -122,6 +121,18 @@ func (s *system) stillRunning() []chan struct{} {
 	return append([]chan struct{}(nil), keep...)
 }
 
+// BusAddressError is the Err of a NoSessionBus *Error when
+// DBUS_SESSION_BUS_ADDRESS is unset but a bus socket exists in
+// $XDG_RUNTIME_DIR, where godbus does not look: exporting its address
+// (unix:path=Socket) is the cure, said by the application (auth.Describe).
+type BusAddressError struct {
+	Socket string
+}
+
+func (e *BusAddressError) Error() string {
+	return "DBUS_SESSION_BUS_ADDRESS is not set; a bus socket exists at " + e.Socket
+}
+
 // busProbe finds out, without side effects, whether godbus would find a session bus.
 // Its funcs are seams for tests (no process environment is touched).
 type busProbe struct {
@@ -174,8 +185,7 @@ func (b busProbe) check() error {
 		return nil
 	}
 	if xdg := b.getenv("XDG_RUNTIME_DIR"); xdg != "" && xdg != dir && b.exists(filepath.Join(xdg, "bus")) {
-		return fmt.Errorf("DBUS_SESSION_BUS_ADDRESS is not set; a bus socket exists at %s: export DBUS_SESSION_BUS_ADDRESS=unix:path=%s",
-			filepath.Join(xdg, "bus"), filepath.Join(xdg, "bus"))
+		return &BusAddressError{Socket: filepath.Join(xdg, "bus")}
 	}
 	return errors.New("DBUS_SESSION_BUS_ADDRESS is not set and " + filepath.Join(dir, "bus") + " does not exist")
 }

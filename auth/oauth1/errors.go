@@ -16,36 +16,40 @@ const (
 
 // Sentinel errors. Each can be matched with errors.Is; none of their
 // messages holds a token, secret or verifier.
+//
+// Like every error of this package they state what happened, tersely; what
+// a person should do about it (which providers.toml field to check, which
+// button or command starts again) is said by the application (auth.Describe).
 var (
 	// ErrCallbackNotConfirmed: the request-token answer lacked
 	// oauth_callback_confirmed=true (RFC 5849 §2.1; compared
 	// case-insensitively). Without it the provider speaks OAuth 1.0 without
 	// the session-fixation fix of 1.0a, and its callback cannot be trusted.
-	ErrCallbackNotConfirmed = errors.New("oauth1: the request-token endpoint did not confirm the callback (no oauth_callback_confirmed=true): the provider does not speak OAuth 1.0a, which Latchkey requires; check request_token_url")
+	ErrCallbackNotConfirmed = errors.New("oauth1: the request-token endpoint did not confirm the callback (no oauth_callback_confirmed=true): the provider does not speak OAuth 1.0a")
 
 	// ErrTokenMismatch: the callback's oauth_token is missing or is not the
 	// request token of this sign-in (RFC 5849 §2.2). The callback may come
 	// from another sign-in or from someone else; it is ignored.
-	ErrTokenMismatch = errors.New("oauth1: the callback's oauth_token does not belong to this sign-in; start the sign-in again")
+	ErrTokenMismatch = errors.New("oauth1: the callback's oauth_token does not belong to this sign-in")
 
 	// ErrMissingVerifier: the callback carried no oauth_verifier, or the
 	// verifier entered for an "oob" sign-in is empty (RFC 5849 §2.2).
-	ErrMissingVerifier = errors.New("oauth1: no oauth_verifier was received; start the sign-in again (for callback = \"oob\", paste the code the provider shows)")
+	ErrMissingVerifier = errors.New("oauth1: no oauth_verifier was received")
 
 	// ErrAccessDenied: the person refused access at the provider. A
 	// *CallbackError reporting a refusal matches it with errors.Is.
 	ErrAccessDenied = errors.New("oauth1: access was denied at the provider")
 
 	// ErrResponseTooLarge: a token endpoint answered with more than
-	// MaxResponseBytes. A *ProviderError wraps it.
+	// provider.MaxResponseBytes. An *EndpointError wraps it.
 	ErrResponseTooLarge = errors.New("oauth1: response larger than 1 MiB")
 )
 
-// ProviderError is a token-endpoint answer that is not a token: a non-2xx
+// EndpointError is a token-endpoint answer that is not a token: a non-2xx
 // status, or a body that is not a form-encoded token response (an HTML
 // page, JSON, an oversized body). It never holds the response body itself,
 // only a description safe to show.
-type ProviderError struct {
+type EndpointError struct {
 	Endpoint string // RequestTokenEndpoint or AccessTokenEndpoint
 	Status   int    // HTTP status of the answer
 	// Problem is the oauth_problem of a form-encoded answer (OAuth Problem
@@ -60,43 +64,16 @@ type ProviderError struct {
 	Err error
 }
 
-func (e *ProviderError) Error() string {
+func (e *EndpointError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "oauth1: the %s answered HTTP %d: %s", e.Endpoint, e.Status, e.Reason)
 	if e.Problem != "" {
 		fmt.Fprintf(&b, " (oauth_problem=%s)", e.Problem)
 	}
-	b.WriteString("; ")
-	b.WriteString(e.advice())
 	return b.String()
 }
 
-func (e *ProviderError) Unwrap() error { return e.Err }
-
-// advice says what the person can do about e.
-func (e *ProviderError) advice() string {
-	field := "request_token_url"
-	if e.Endpoint == AccessTokenEndpoint {
-		field = "access_token_url"
-	}
-	switch e.Problem {
-	case "signature_invalid", "signature_method_rejected", "consumer_key_unknown", "consumer_key_rejected", "consumer_key_refused":
-		return "check client_id, client_secret, signature_method and rsa_key_file in providers.toml"
-	case "timestamp_refused":
-		return "check that this computer's clock is right"
-	case "nonce_used":
-		return "try again"
-	case "token_used", "token_expired", "token_revoked", "token_rejected", "permission_denied", "user_refused":
-		return "start the sign-in again"
-	}
-	switch {
-	case e.Status >= 500:
-		return "the provider is having trouble; try again later"
-	case e.Status == 401 || e.Status == 403:
-		return "check client_id, client_secret and signature_method in providers.toml"
-	}
-	return "check " + field + " in providers.toml"
-}
+func (e *EndpointError) Unwrap() error { return e.Err }
 
 // CallbackError is a refusal or error the provider reported in the
 // callback instead of a verifier: an oauth_problem parameter (OAuth Problem
@@ -116,16 +93,17 @@ func (e *CallbackError) Error() string {
 	if e.Description != "" {
 		s += ": " + e.Description
 	}
-	if e.denied() {
-		return s + "; sign in again and allow access if you want to continue"
-	}
-	return s + "; start the sign-in again"
+	return s
 }
 
 // Is reports whether target is ErrAccessDenied and e is a refusal.
 func (e *CallbackError) Is(target error) bool {
 	return target == ErrAccessDenied && e.denied()
 }
+
+// Denied reports whether e is the person's refusal (denied, user_refused,
+// permission_denied, access_denied) rather than an error.
+func (e *CallbackError) Denied() bool { return e.denied() }
 
 func (e *CallbackError) denied() bool {
 	switch e.Problem {
@@ -145,30 +123,26 @@ type SignatureError struct {
 }
 
 func (e *SignatureError) Error() string {
-	s := fmt.Sprintf("oauth1: could not sign the request to the %s with %s: %v", e.Target, e.Method, e.Err)
-	if e.Method == RSASHA1 {
-		return s + "; check rsa_key_file"
-	}
-	return s
+	return fmt.Sprintf("oauth1: could not sign the request to the %s with %s: %v", e.Target, e.Method, e.Err)
 }
 
 func (e *SignatureError) Unwrap() error { return e.Err }
 
-// ConfigError is a Config that cannot be used. Field is the Go field name
+// SetupError is a Config that cannot be used. Field is the Go field name
 // (Config.X), Problem says what is wrong with it.
-type ConfigError struct {
+type SetupError struct {
 	Field   string
 	Problem string
 }
 
-func (e *ConfigError) Error() string {
+func (e *SetupError) Error() string {
 	return "oauth1: Config." + e.Field + " " + e.Problem
 }
 
 // KeyFileError is an RSA private key file LoadRSAKey could not use.
 type KeyFileError struct {
 	Path    string
-	Problem string // what is wrong and what to do
+	Problem string // what is wrong
 	Err     error  // the underlying error, if any
 }
 

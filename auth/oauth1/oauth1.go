@@ -3,15 +3,28 @@
 // *http.Client that signs protected-resource requests.
 //
 // It is built on github.com/mrjones/oauth, which assembles and sends the
-// requests and parses token answers, and covers that library's gaps
-// through its one exported seam, Consumer.HttpClient (see transport):
-// token requests are POSTed (mrjones defaults to GET); every request is
-// re-signed here with a crypto/rand nonce (mrjones uses math/rand), with
-// PLAINTEXT (mrjones has none) and with RSA-SHA1 errors returned (mrjones
-// sends an empty signature); requests honour a context (mrjones takes
-// none); answers are read through a size limit and turned into typed errors
-// that never quote a token or secret (mrjones prints whole bodies and
-// request headers into its errors).
+// requests and parses token answers. Its gaps are covered through the one
+// exported seam it has, Consumer.HttpClient (see transport), and each
+// override exists for a reason:
+//
+//   - token requests are POSTed: mrjones defaults to GET, which puts the
+//     protocol parameters in URLs that proxies and logs keep (consumer);
+//   - every request is re-signed with a crypto/rand nonce: mrjones draws
+//     nonces from math/rand, which can repeat and be predicted (resign);
+//   - PLAINTEXT is signed here: mrjones has none (its signer is
+//     unexported, so every method goes through this package's signer);
+//   - RSA-SHA1 signing errors are returned: mrjones sends an empty
+//     signature instead (SignatureError);
+//   - requests honour a context: mrjones takes none, so a cancelled sign-in
+//     would keep waiting (tokenTransport, sendResource);
+//   - answers are read through provider.MaxResponseBytes and turned into
+//     typed errors that never quote a token or secret: mrjones prints whole
+//     bodies and request headers into its error strings (EndpointError).
+//
+// Requests go out through Config.HTTPClient and nothing else, so the
+// application's rules for talking to providers apply unchanged: Latchkey
+// passes auth's guarded client (https or loopback, the size limit, no HTML
+// pages).
 //
 // A typical sign-in:
 //
@@ -112,7 +125,7 @@ func (t AccessToken) LogValue() slog.Value { return slog.StringValue(t.String())
 // POST. callback is the loopback URL the provider redirects to, or "oob"
 // when the person will paste the verifier. The answer must carry
 // oauth_callback_confirmed=true (case-insensitive), else
-// ErrCallbackNotConfirmed. A non-token answer is a *ProviderError.
+// ErrCallbackNotConfirmed. A non-token answer is an *EndpointError.
 func (c *Config) RequestToken(ctx context.Context, callback string) (*RequestToken, error) {
 	s, err := c.prepare()
 	if err != nil {
@@ -150,7 +163,7 @@ func (c *Config) AuthorizationURL(rt *RequestToken) (string, error) {
 	}
 	u, err := url.Parse(c.AuthorizeURL)
 	if err != nil {
-		return "", &ConfigError{Field: "AuthorizeURL", Problem: "is not a URL"}
+		return "", &SetupError{Field: "AuthorizeURL", Problem: "is not a URL"}
 	}
 	q := u.Query()
 	for k, v := range c.AuthorizeParams {
@@ -191,7 +204,7 @@ func (c *Config) Verifier(rt *RequestToken, callback url.Values) (string, error)
 // AccessToken exchanges the authorized request token and its verifier for
 // token credentials (RFC 5849 §2.3) with a signed POST. Surrounding white
 // space of a pasted verifier is ignored; an empty one is ErrMissingVerifier.
-// A non-token answer is a *ProviderError.
+// A non-token answer is an *EndpointError.
 func (c *Config) AccessToken(ctx context.Context, rt *RequestToken, verifier string) (*AccessToken, error) {
 	s, err := c.prepare()
 	if err != nil {
@@ -289,7 +302,7 @@ func (c *Config) tokenTransport(ctx context.Context, s signer, endpoint, tokenSe
 // from.
 func (t *transport) notAToken() error {
 	if t.answer == nil { // mrjones failed before sending: not expected
-		return &ProviderError{Endpoint: t.endpoint, Reason: "was not asked: the request could not be built"}
+		return &EndpointError{Endpoint: t.endpoint, Reason: "was not asked: the request could not be built"}
 	}
 	return t.answer.providerError(t.endpoint)
 }
@@ -314,10 +327,10 @@ func (c *Config) method() string {
 	return ""
 }
 
-// validate reports the first problem of c as a *ConfigError.
+// validate reports the first problem of c as a *SetupError.
 func (c *Config) validate() error {
 	if c.ConsumerKey == "" {
-		return &ConfigError{Field: "ConsumerKey", Problem: "is empty: set the consumer key (client_id)"}
+		return &SetupError{Field: "ConsumerKey", Problem: "is empty: set the consumer key (client_id)"}
 	}
 	for _, f := range []struct{ name, value string }{
 		{"RequestTokenURL", c.RequestTokenURL},
@@ -326,28 +339,28 @@ func (c *Config) validate() error {
 	} {
 		u, err := url.Parse(f.value)
 		if err != nil {
-			return &ConfigError{Field: f.name, Problem: "is not a URL"}
+			return &SetupError{Field: f.name, Problem: "is not a URL"}
 		}
 		if err := checkURL(u); err != nil {
-			return &ConfigError{Field: f.name, Problem: err.Error()}
+			return &SetupError{Field: f.name, Problem: err.Error()}
 		}
 	}
 	switch c.method() {
 	case "":
-		return &ConfigError{Field: "SignatureMethod", Problem: "is not supported: use HMAC-SHA1, HMAC-SHA256, RSA-SHA1 or PLAINTEXT"}
+		return &SetupError{Field: "SignatureMethod", Problem: "is not supported: use HMAC-SHA1, HMAC-SHA256, RSA-SHA1 or PLAINTEXT"}
 	case RSASHA1:
 		if c.RSAKey == nil {
-			return &ConfigError{Field: "RSAKey", Problem: "is nil: RSA-SHA1 needs a private key (see LoadRSAKey)"}
+			return &SetupError{Field: "RSAKey", Problem: "is nil: RSA-SHA1 needs a private key (see LoadRSAKey)"}
 		}
 	}
 	if _, ok := c.AuthorizeParams["oauth_token"]; ok {
-		return &ConfigError{Field: "AuthorizeParams", Problem: "sets oauth_token, which belongs to the flow: remove it"}
+		return &SetupError{Field: "AuthorizeParams", Problem: "sets oauth_token, which belongs to the flow: remove it"}
 	}
 	if strings.ContainsAny(c.Realm, "\"\\\r\n") {
-		return &ConfigError{Field: "Realm", Problem: "contains a quote, backslash or line break"}
+		return &SetupError{Field: "Realm", Problem: "contains a quote, backslash or line break"}
 	}
 	if c.HTTPClient == nil {
-		return &ConfigError{Field: "HTTPClient", Problem: "is nil: pass the application's *http.Client"}
+		return &SetupError{Field: "HTTPClient", Problem: "is nil: pass the application's *http.Client"}
 	}
 	return nil
 }

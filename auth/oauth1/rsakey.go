@@ -19,7 +19,7 @@ const minRSABits = 1024
 // LoadRSAKey reads the RSA private key for RSA-SHA1 (RFC 5849 §3.4.3) from
 // the PEM file at path: a "RSA PRIVATE KEY" (PKCS #1) or "PRIVATE KEY"
 // (PKCS #8) block, unencrypted, of at least 1024 bits. Every problem is a
-// *KeyFileError naming the file and saying what to do; it never quotes the
+// *KeyFileError naming the file and what is wrong with it; it never quotes the
 // file's contents.
 func LoadRSAKey(path string) (*rsa.PrivateKey, error) {
 	fail := func(problem string, err error) error {
@@ -28,7 +28,7 @@ func LoadRSAKey(path string) (*rsa.PrivateKey, error) {
 	data, err := os.ReadFile(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return nil, fail("does not exist: check rsa_key_file", nil)
+		return nil, fail("does not exist", nil)
 	case errors.Is(err, fs.ErrPermission):
 		return nil, fail("cannot be read: check its permissions", nil)
 	case err != nil:

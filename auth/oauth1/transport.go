@@ -3,7 +3,6 @@ package oauth1
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -17,13 +16,11 @@ import (
 	"latchkey/auth/provider"
 )
 
-// MaxResponseBytes bounds a token endpoint's answer. Token responses are a
-// few hundred bytes; 1 MiB keeps a broken or hostile provider from filling
-// memory.
-const MaxResponseBytes = 1 << 20
-
 // transport is the oauth.HttpClient (mrjones/oauth's one seam for the
-// wire) that every mrjones Consumer of this package sends through.
+// wire) that every mrjones Consumer of this package sends through. It sends
+// with Config.HTTPClient, so the application's own rules for provider
+// requests (in Latchkey, auth's guard: https or loopback, the size limit,
+// no HTML pages) police OAuth 1.0a answers exactly as they police the rest.
 //
 // mrjones assembles each request (endpoint, method, the protocol parameters
 // oauth_consumer_key, oauth_token, oauth_callback, oauth_verifier,
@@ -36,7 +33,7 @@ const MaxResponseBytes = 1 << 20
 // discarded.
 //
 // A transport for a token endpoint (endpoint != "") serves one request: it
-// attaches ctx, reads the answer through MaxResponseBytes and keeps it and
+// attaches ctx, reads the answer through provider.MaxResponseBytes and keeps it and
 // a typed error for the caller, because mrjones flattens errors into
 // strings (and prints response bodies into them). A transport for
 // protected resources (endpoint == "") is shared by all requests of a
@@ -83,13 +80,13 @@ func (t *transport) Do(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, t.fail(fmt.Errorf("oauth1: the request to the %s failed: %w", t.endpoint, err))
 	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxResponseBytes+1))
+	body, err := io.ReadAll(io.LimitReader(resp.Body, provider.MaxResponseBytes+1))
 	resp.Body.Close()
 	if err != nil {
 		return nil, t.fail(fmt.Errorf("oauth1: the %s broke off its answer: %w", t.endpoint, err))
 	}
-	if len(body) > MaxResponseBytes {
-		return nil, t.fail(&ProviderError{Endpoint: t.endpoint, Status: resp.StatusCode, Reason: "sent more than 1 MiB, far more than a token response", Err: ErrResponseTooLarge})
+	if len(body) > provider.MaxResponseBytes {
+		return nil, t.fail(&EndpointError{Endpoint: t.endpoint, Status: resp.StatusCode, Reason: "sent more than 1 MiB, far more than a token response", Err: ErrResponseTooLarge})
 	}
 	form, _ := url.ParseQuery(string(body))
 	ct, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
@@ -158,8 +155,8 @@ func (b *releasingBody) Close() error {
 
 // providerError describes a token endpoint's answer that is not a token,
 // from its status and shape, never quoting the body.
-func (a *answer) providerError(endpoint string) *ProviderError {
-	e := &ProviderError{Endpoint: endpoint, Status: a.status, Problem: sanitize(a.form.Get("oauth_problem"), 64)}
+func (a *answer) providerError(endpoint string) *EndpointError {
+	e := &EndpointError{Endpoint: endpoint, Status: a.status, Problem: sanitize(a.form.Get("oauth_problem"), 64)}
 	trimmed := bytes.TrimSpace(a.body)
 	switch {
 	case a.status >= 300 && a.status <= 399:
@@ -181,16 +178,7 @@ func (a *answer) providerError(endpoint string) *ProviderError {
 }
 
 // checkURL accepts https, and plain http only to a loopback host: requests
-// carry signatures and, with PLAINTEXT, the secrets themselves. Its error
-// reads after "the URL" and never quotes the URL.
-func checkURL(u *url.URL) error {
-	switch {
-	case u.Scheme == "https" && u.Host != "":
-		return nil
-	case u.Scheme == "http" && u.Host != "" && provider.IsLoopbackHost(u.Hostname()):
-		return nil
-	case u.Scheme == "http" && u.Host != "":
-		return errors.New("is plain http; use https (plain http is only allowed for 127.0.0.1, [::1] and localhost)")
-	}
-	return errors.New("is not an absolute https URL")
-}
+// carry signatures and, with PLAINTEXT, the secrets themselves. It is
+// provider.CheckURL, the one rule for every provider request; its error
+// reads after "the URL" and never quotes the URL's query.
+func checkURL(u *url.URL) error { return provider.CheckURL(u) }

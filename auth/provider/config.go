@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/url"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -14,6 +13,8 @@ import (
 	"strings"
 
 	"github.com/BurntSushi/toml"
+
+	"latchkey/loopback"
 )
 
 // EnvConfig names the environment variable that overrides the config path.
@@ -304,24 +305,15 @@ func (p *Provider) validate(add func(field, msg string)) {
 	}
 }
 
-// checkRedirectURI accepts only loopback http redirect URIs (RFC 8252 §7.3:
-// Latchkey is a native app and catches the redirect itself).
+// checkRedirectURI accepts only redirect URIs the loopback listener can
+// listen on (RFC 8252 §7.3: Latchkey is a native app and catches the
+// redirect itself): it asks loopback's own parser, so what the config
+// accepts is what a sign-in can use.
 func checkRedirectURI(raw string) error {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return fmt.Errorf("is not a URL (%v)", err)
+	err := loopback.CheckRedirectURI(raw)
+	var re *loopback.RedirectURIError
+	if errors.As(err, &re) {
+		return fmt.Errorf("%q cannot be used: %s; it must be http://127.0.0.1[:port]/path, http://[::1][:port]/path or http://localhost[:port]/path (Latchkey catches the redirect on this computer)", re.URI, re.Reason)
 	}
-	if u.Scheme != "http" || !IsLoopbackHost(u.Hostname()) {
-		return fmt.Errorf("%q must be http://127.0.0.1[:port]/path, http://[::1][:port]/path or http://localhost[:port]/path (Latchkey catches the redirect on this computer)", raw)
-	}
-	if u.RawQuery != "" || u.Fragment != "" {
-		return fmt.Errorf("%q must not carry a query or fragment", raw)
-	}
-	if port := u.Port(); port != "" {
-		n, err := strconv.Atoi(port)
-		if err != nil || n < 1 || n > 65535 {
-			return fmt.Errorf("%q has an invalid port", raw)
-		}
-	}
-	return nil
+	return err
 }

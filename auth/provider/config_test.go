@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"latchkey/loopback"
 )
 
 const goodOAuth2 = `
@@ -201,6 +203,31 @@ func TestCheckEndpoint(t *testing.T) {
 	} {
 		if err := CheckEndpoint(raw); (err == nil) != ok {
 			t.Errorf("CheckEndpoint(%q) = %v, want ok=%v", raw, err, ok)
+		}
+	}
+}
+
+// TestRedirectURIAsTheListenerSees: the config accepts exactly the redirect
+// URIs the loopback listener can listen on (one parser), so a sign-in never
+// fails on a redirect_uri that loaded without a problem.
+func TestRedirectURIAsTheListenerSees(t *testing.T) {
+	for uri, ok := range map[string]bool{
+		"http://127.0.0.1/callback":     true,
+		"http://127.0.0.1:8400/cb":      true,
+		"http://[::1]:8400/cb":          true,
+		"http://localhost/cb":           true,
+		"http://127.0.0.2/callback":     false, // loopback, but the listener binds 127.0.0.1 only
+		"http://127.0.0.1/cb#frag":      false,
+		"http://u:hunter2@127.0.0.1/cb": false,
+		"https://127.0.0.1/callback":    false,
+		"http://127.0.0.1:70000/cb":     false,
+	} {
+		err := checkRedirectURI(uri)
+		if (err == nil) != ok || (loopback.CheckRedirectURI(uri) == nil) != ok {
+			t.Errorf("checkRedirectURI(%q) = %v, listener %v; want ok=%v", uri, err, loopback.CheckRedirectURI(uri), ok)
+		}
+		if err != nil && (!strings.Contains(err.Error(), "must be http://127.0.0.1") || strings.Contains(err.Error(), "hunter2")) {
+			t.Errorf("checkRedirectURI(%q) = %q: does not say what it must be, or shows a password", uri, err)
 		}
 	}
 }

@@ -4,10 +4,13 @@
 package provider
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"net/url"
 	"strings"
+
+	"latchkey/loopback"
 )
 
 // Protocol names the sign-in protocol a provider speaks.
@@ -35,10 +38,17 @@ const (
 
 // DefaultRedirectURI is used when a provider sets no redirect_uri: the
 // loopback interface on a free port chosen at each sign-in (RFC 8252 §7.3).
-const DefaultRedirectURI = "http://127.0.0.1/callback"
+const DefaultRedirectURI = loopback.DefaultRedirectURI
+
+// MaxResponseBytes bounds every provider answer Latchkey reads (token,
+// profile, discovery, OAuth 1.0a token answers). They are a few KB; 1 MiB is
+// generous and keeps a broken or hostile provider from filling memory. It is
+// the one limit: auth's guard and auth/oauth1 both read up to it.
+const MaxResponseBytes = 1 << 20
 
 // Provider is one configured provider. Field names follow Authlib's client
-// registry (see DESIGN.md §3) so that one vocabulary serves every protocol.
+// registry (docs/CONFIG.md lists them) so that one vocabulary serves every
+// protocol.
 // A Provider returned by Load has passed Validate and has its defaults filled.
 type Provider struct {
 	ID       string   `toml:"id"`
@@ -113,12 +123,22 @@ func IsLoopbackHost(host string) bool {
 
 // CheckEndpoint reports why raw is not a usable provider endpoint, or nil:
 // an absolute https URL, or plain http to a loopback host only (TLS is
-// never optional towards a real provider).
+// never optional towards a real provider). Its error reads after the name of
+// the field or endpoint and never quotes a query.
 func CheckEndpoint(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return fmt.Errorf("is not a URL (%v)", err)
+		return fmt.Errorf("is not a URL (%s)", parseProblem(err))
 	}
+	return CheckURL(u)
+}
+
+// CheckURL is the one https-or-loopback rule, for every request Latchkey
+// sends to a provider: the configuration (CheckEndpoint), auth's guard and
+// auth/oauth1's signed requests all ask it. u must be absolute https, or
+// plain http to a loopback host (IsLoopbackHost). Its error reads after the
+// name of the field or endpoint and never quotes the URL's query.
+func CheckURL(u *url.URL) error {
 	switch {
 	case u.Scheme == "https" && u.Host != "":
 		return nil
@@ -127,6 +147,15 @@ func CheckEndpoint(raw string) error {
 	case u.Scheme == "http" && u.Host != "":
 		return fmt.Errorf("uses plain http to %s: use https (plain http is only allowed for 127.0.0.1/localhost)", u.Hostname())
 	default:
-		return fmt.Errorf("must be an absolute https:// URL, got %q", raw)
+		return fmt.Errorf("must be an absolute https:// URL, got %q", u.Redacted())
 	}
+}
+
+// parseProblem is what url.Parse found wrong, without repeating the URL.
+func parseProblem(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err.Error()
+	}
+	return err.Error()
 }

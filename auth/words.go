@@ -1,0 +1,324 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"latchkey/auth/keychain"
+	"latchkey/auth/oauth1"
+	"latchkey/auth/provider"
+	"latchkey/loopback"
+)
+
+// This file is the one place where Latchkey says what a person should do
+// about an error. The lower packages (loopback, auth/oauth1, auth/keychain)
+// and the face-specific errors of this one (SignInError,
+// UnknownProviderError) state facts; Describe adds the remedy for the face
+// that asks. Remedies that read the same on every face (a providers.toml
+// field to check, "sign in again") are written here too, and the Error
+// methods of ProviderError and ResponseError call them.
+
+// Face names who is asking Describe for words: a window never tells a
+// person to run a command, the command line never mentions a button.
+type Face int
+
+// The faces.
+const (
+	Window Face = iota // the Fyne window (and later the tray, notifications)
+	CLI                // the latchkey command
+)
+
+// Describe turns any error from this package's callers into the words a
+// person reads in face f: what happened, where, and what to do there. A
+// cancelled sign-in says nothing (""), as the person asked for it.
+//
+// The facts are err's own message, wrappers included; the first error in
+// its chain that Describe knows gets its remedy right after its own words
+// (or, where its message names a command or a button, words of its own).
+func Describe(err error, f Face) string {
+	if err == nil || errors.Is(err, context.Canceled) {
+		return ""
+	}
+	msg := err.Error()
+	for _, say := range sayers() {
+		if found, words, ok := say(err, f); ok {
+			return replaceFacts(msg, found.Error(), words)
+		}
+	}
+	return msg
+}
+
+// A sayer finds the error it knows in err's chain and returns it with the
+// words that replace its message in face f.
+type sayer func(err error, f Face) (found error, words string, ok bool)
+
+// sayers are tried in order; the first that knows an error in the chain
+// speaks.
+func sayers() []sayer {
+	return []sayer{
+		saySignIn,
+		sayUnknownProvider,
+		sayDeviceUnsupported,
+		sayRevoke,
+		sayKeychain,
+		sayLoopback,
+		sayOAuth1,
+		sayNet,
+	}
+}
+
+// replaceFacts puts words where facts stand in msg; auth/oauth1's messages
+// appear in the flow's words without their "oauth1: " prefix.
+func replaceFacts(msg, facts, words string) string {
+	for _, strip := range []string{"", "oauth1: "} {
+		fa, wo := strings.TrimPrefix(facts, strip), strings.TrimPrefix(words, strip)
+		if i := strings.Index(msg, fa); i >= 0 && fa != "" {
+			return msg[:i] + wo + msg[i+len(fa):]
+		}
+	}
+	if rest, ok := strings.CutPrefix(words, facts); ok {
+		return msg + rest
+	}
+	return words
+}
+
+// pick returns cli for the command line and window for the window.
+func pick(f Face, cli, window string) string {
+	if f == CLI {
+		return cli
+	}
+	return window
+}
+
+func saySignIn(err error, f Face) (error, string, bool) {
+	var e *SignInError
+	if !errors.As(err, &e) {
+		return nil, "", false
+	}
+	button := "Sign in again"
+	if errors.Is(e.Err, ErrNotSignedIn) {
+		button = "Sign in"
+	}
+	return e, e.Error() + pick(f, "; run `latchkey login "+e.ID+"`", "; press "+button), true
+}
+
+func sayUnknownProvider(err error, f Face) (error, string, bool) {
+	var e *UnknownProviderError
+	if !errors.As(err, &e) {
+		return nil, "", false
+	}
+	add := "add a [[provider]] entry to it (see docs/CONFIG.md)"
+	if len(e.Known) > 0 {
+		add = "use one of those ids, or " + add
+	}
+	return e, e.Error() + pick(f,
+		"; "+add+"; `latchkey providers` lists what is configured",
+		"; "+add+" (Open config folder shows the file), then restart Latchkey"), true
+}
+
+func sayDeviceUnsupported(err error, f Face) (error, string, bool) {
+	var e *DeviceUnsupportedError
+	if !errors.As(err, &e) || f == CLI { // its message names the command already
+		return nil, "", false
+	}
+	if e.Protocol == provider.OAuth1 {
+		return e, fmt.Sprintf("%s uses OAuth 1.0a, which has no device sign-in (sign-in with a code); press Sign in to sign in in the browser instead", e.Name), true
+	}
+	where := "its [[provider]] entry in " + e.Config + " has no device_authorization_url"
+	if e.Protocol == provider.OIDC {
+		where += " and its discovery document advertises no device_authorization_endpoint"
+	}
+	return e, fmt.Sprintf("%s does not offer device sign-in (sign-in with a code): %s. If the provider has an RFC 8628 device authorization endpoint, add device_authorization_url = \"https://…\" to that entry; otherwise press Sign in to sign in in the browser", e.Name, where), true
+}
+
+func sayRevoke(err error, f Face) (error, string, bool) {
+	var e *RevokeError
+	if !errors.As(err, &e) {
+		return nil, "", false
+	}
+	words := e.Error() + "; to end it sooner, remove Latchkey's access in your account settings at " + e.Provider
+	if e.Err != nil { // the provider's answer, in its own words
+		words = replaceFacts(words, e.Err.Error(), Describe(e.Err, f))
+	}
+	return e, words, true
+}
+
+func sayKeychain(err error, f Face) (error, string, bool) {
+	var e *keychain.Error
+	if !errors.As(err, &e) {
+		return nil, "", false
+	}
+	facts := e.Error()
+	var remedy string
+	switch e.Kind {
+	case keychain.NotFound:
+		if e.ID == "" {
+			return nil, "", false
+		}
+		remedy = pick(f, ": sign in to this account first (`latchkey login "+e.ID+"`)", ": sign in to this account first (press Sign in)")
+	case keychain.NoSessionBus:
+		var bus *keychain.BusAddressError
+		switch {
+		case f == Window:
+			// The cause may spell out a shell command: the window states the fact only.
+			facts = (&keychain.Error{Kind: e.Kind, Op: e.Op, ID: e.ID}).Error()
+			remedy = ". Start Latchkey from a desktop session with a Secret Service such as gnome-keyring running, then try again"
+		case errors.As(e.Err, &bus):
+			remedy = ". Run `export DBUS_SESSION_BUS_ADDRESS=unix:path=" + bus.Socket + "` and try again, or start a session with `dbus-run-session -- latchkey …` and a Secret Service such as gnome-keyring in it"
+		default:
+			remedy = ". Run latchkey from a desktop session, or start one with `dbus-run-session -- latchkey …` and a Secret Service such as gnome-keyring in it, then try again"
+		}
+	case keychain.NoSecretService:
+		remedy = ". Install and start gnome-keyring or KeePassXC with Secret Service enabled, then try again"
+	case keychain.Locked:
+		remedy = pick(f,
+			": unlock it (e.g. log in to the desktop or run `gnome-keyring-daemon --unlock`) and try again",
+			": unlock it (e.g. log in to the desktop or open Passwords and Keys) and try again")
+	case keychain.Timeout:
+		remedy = "; unlock it and try again"
+	case keychain.TooBig:
+		remedy = "; this is a bug in latchkey, please report it"
+	case keychain.Corrupt:
+		if e.ID == "" {
+			remedy = "; sign in to your accounts again to rebuild it"
+		} else {
+			remedy = pick(f,
+				"; run `latchkey logout "+e.ID+"` and `latchkey login "+e.ID+"` to replace it",
+				"; sign out of this account and sign in again to replace it")
+		}
+	case keychain.InvalidID:
+		remedy = "; give the provider another id in providers.toml"
+	default:
+		remedy = "; check that your keychain works (e.g. open Passwords and Keys) and try again"
+	}
+	return e, facts + remedy, true
+}
+
+func sayLoopback(err error, f Face) (error, string, bool) {
+	var inUse *loopback.PortInUseError
+	if errors.As(err, &inUse) {
+		return inUse, inUse.Error() + "; close it or change redirect_uri in providers.toml", true
+	}
+	var bad *loopback.RedirectURIError
+	if errors.As(err, &bad) {
+		return bad, bad.Error() + "; change redirect_uri in providers.toml", true
+	}
+	return nil, "", false
+}
+
+func sayOAuth1(err error, f Face) (error, string, bool) {
+	var (
+		ep  *oauth1.EndpointError
+		cb  *oauth1.CallbackError
+		sig *oauth1.SignatureError
+		cfg *oauth1.SetupError
+		key *oauth1.KeyFileError
+	)
+	switch {
+	case errors.As(err, &ep):
+		return ep, ep.Error() + "; " + endpointRemedy(ep), true
+	case errors.As(err, &cb):
+		if cb.Denied() {
+			return cb, cb.Error() + "; sign in again and allow access if you want to continue", true
+		}
+		return cb, cb.Error() + "; start the sign-in again", true
+	case errors.As(err, &sig):
+		if sig.Method == oauth1.RSASHA1 {
+			return sig, sig.Error() + "; check rsa_key_file in providers.toml", true
+		}
+		return sig, sig.Error() + "; check signature_method in providers.toml", true
+	case errors.As(err, &cfg):
+		return cfg, cfg.Error() + "; check this provider's entry in providers.toml", true
+	case errors.As(err, &key):
+		return key, key.Error() + "; check rsa_key_file in providers.toml", true
+	}
+	for _, s := range []struct {
+		err    error
+		remedy string
+	}{
+		{oauth1.ErrCallbackNotConfirmed, ", which Latchkey requires; check request_token_url in providers.toml"},
+		{oauth1.ErrTokenMismatch, "; start the sign-in again"},
+		{oauth1.ErrMissingVerifier, "; start the sign-in again (for callback = \"oob\", paste the code the provider shows)"},
+		{oauth1.ErrAccessDenied, "; sign in again and allow access if you want to continue"},
+	} {
+		if errors.Is(err, s.err) {
+			return s.err, s.err.Error() + s.remedy, true
+		}
+	}
+	return nil, "", false
+}
+
+// endpointRemedy says what to do about an OAuth 1.0a token endpoint's
+// answer that is not a token.
+func endpointRemedy(e *oauth1.EndpointError) string {
+	field := "request_token_url"
+	if e.Endpoint == oauth1.AccessTokenEndpoint {
+		field = "access_token_url"
+	}
+	switch e.Problem {
+	case "signature_invalid", "signature_method_rejected", "consumer_key_unknown", "consumer_key_rejected", "consumer_key_refused":
+		return "check client_id, client_secret, signature_method and rsa_key_file in providers.toml"
+	case "timestamp_refused":
+		return "check that this computer's clock is right"
+	case "nonce_used":
+		return "try again"
+	case "token_used", "token_expired", "token_revoked", "token_rejected", "permission_denied", "user_refused":
+		return "start the sign-in again"
+	}
+	switch {
+	case e.Status >= 500:
+		return "the provider is having trouble; try again later"
+	case e.Status == 401 || e.Status == 403:
+		return "check client_id, client_secret and signature_method in providers.toml"
+	}
+	return "check " + field + " in providers.toml"
+}
+
+// sayNet is the last resort: a request error no flow turned into a
+// *ResponseError still reads as plain words, never as Go's.
+func sayNet(err error, f Face) (error, string, bool) {
+	var ue *url.Error
+	if !errors.As(err, &ue) {
+		return nil, "", false
+	}
+	e := noAnswer("the provider", "", ue.URL, netFailure(ue))
+	return ue, fmt.Sprintf("the request to %s %s; %s", e.URL, e.Problem, e.remedy()), true
+}
+
+// remedy says what to do about a ProviderError, by its RFC 6749 code; ""
+// when the provider's own words are all there is.
+func (e *ProviderError) remedy() string {
+	switch e.Code {
+	case "access_denied":
+		return "sign in again and allow access if you want to continue"
+	case "invalid_client", "unauthorized_client":
+		return "check client_id, client_secret and token_endpoint_auth in providers.toml"
+	case "invalid_scope":
+		return "check scopes in providers.toml"
+	case "invalid_grant":
+		return "sign in again"
+	}
+	return ""
+}
+
+// remedy says what to do about a ResponseError: about the address or the
+// network when no answer came, else by its status.
+func (e *ResponseError) remedy() string {
+	switch e.Net {
+	case NetUnreachable:
+		return "check the address in providers.toml and this computer's network connection"
+	case NetTimeout:
+		return "check this computer's network connection, or try again later if the provider is slow"
+	case NetUntrusted:
+		return "check the address in providers.toml; on a network that inspects encrypted traffic, this computer must trust its certificate authority"
+	case NetBroken:
+		return "try again; if it keeps failing, check the address in providers.toml and the network connection"
+	}
+	if e.Status >= 500 {
+		return "the provider is having trouble, try again later"
+	}
+	return "check the endpoint URLs in providers.toml"
+}

@@ -473,3 +473,38 @@ func TestLogoutWarnsWhenRevocationFails(t *testing.T) {
 		t.Fatalf("still signed in after logout: %s", out)
 	}
 }
+
+// TestOrphanedAccount: an account still in the keychain whose provider has
+// left the config is listed by status (text and JSON) and removed by
+// logout, which says nothing could be revoked.
+func TestOrphanedAccount(t *testing.T) {
+	idp := authtest.NewOAuth2(t)
+	h := newHarness(t, idpTOML(idp), authtest.NewBrowser())
+	rec := `{"v":1,"provider_id":"old","protocol":"oauth2","token":{"access_token":"old-token","token_type":"Bearer"},"obtained_at":"2026-01-01T00:00:00Z"}`
+	if err := h.store.Save("old", []byte(rec)); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ := h.run("", "status")
+	if code != 0 || !strings.Contains(out, "Still in the keychain, but no longer in "+h.config) || !strings.Contains(out, "old  (`latchkey logout old` removes it)") {
+		t.Fatalf("status: exit %d\n%s", code, out)
+	}
+	code, out, _ = h.run("", "status", "--json")
+	var sts []map[string]any
+	if err := json.Unmarshal([]byte(out), &sts); code != 0 || err != nil || len(sts) != 2 {
+		t.Fatalf("status --json: exit %d, %v\n%s", code, err, out)
+	}
+	if sts[0]["configured"] != true || sts[1]["id"] != "old" || sts[1]["configured"] != false || sts[1]["signed_in"] != true {
+		t.Errorf("status --json = %s", out)
+	}
+	code, out, errs := h.run("", "logout", "old")
+	if code != 0 || out != "Signed out of old\n" || !strings.Contains(errs, "no longer in the config") {
+		t.Fatalf("logout old: exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+	if ids, err := h.store.List(); err != nil || len(ids) != 0 {
+		t.Fatalf("after logout the keychain lists %v, %v", ids, err)
+	}
+	code, _, errs = h.run("", "logout", "old")
+	if code != 1 || !strings.Contains(errs, `no provider with id "old"`) {
+		t.Errorf("second logout: exit %d, %q", code, errs)
+	}
+}

@@ -160,6 +160,9 @@ type statusJSON struct {
 	ObtainedAt *string    `json:"obtained_at"`
 	Scopes     []string   `json:"scopes"`
 	Error      string     `json:"error,omitempty"`
+	// Configured is false for an account still in the keychain whose
+	// provider has left the config (`latchkey logout ID` removes it).
+	Configured bool `json:"configured"`
 }
 
 type userJSON struct {
@@ -186,10 +189,14 @@ func (c *runner) status(_ context.Context, _ []string) error {
 		return err
 	}
 	sts, firstErr := svc.Statuses()
+	orphans, err := svc.Orphans()
+	if err != nil && firstErr == nil {
+		firstErr = err
+	}
 	if c.json {
 		out := make([]statusJSON, 0, len(sts))
 		for _, st := range sts {
-			j := statusJSON{ID: st.Provider.ID, Name: st.Provider.DisplayName(), Protocol: string(st.Provider.Protocol), State: st.State, Scopes: []string{}}
+			j := statusJSON{ID: st.Provider.ID, Name: st.Provider.DisplayName(), Protocol: string(st.Provider.Protocol), State: st.State, Scopes: []string{}, Configured: true}
 			if a := st.Account; a != nil {
 				j.SignedIn = true
 				pr := a.Profile
@@ -203,6 +210,9 @@ func (c *runner) status(_ context.Context, _ []string) error {
 				j.Error = auth.Describe(st.Err, auth.CLI)
 			}
 			out = append(out, j)
+		}
+		for _, id := range orphans {
+			out = append(out, statusJSON{ID: id, Name: id, SignedIn: true, State: auth.StateUnknown, Scopes: []string{}})
 		}
 		enc := json.NewEncoder(c.jsonOut)
 		enc.SetIndent("", "  ")
@@ -234,6 +244,12 @@ func (c *runner) status(_ context.Context, _ []string) error {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", st.Provider.ID, st.Provider.DisplayName(), state, user, expires)
 		}
 		tw.Flush()
+		if len(orphans) > 0 {
+			fmt.Fprintf(c.Stdout, "\nStill in the keychain, but no longer in %s:\n", svc.Config().Path)
+			for _, id := range orphans {
+				fmt.Fprintf(c.Stdout, "  %s  (`latchkey logout %s` removes it)\n", id, id)
+			}
+		}
 	}
 	c.warnProblems(svc)
 	return firstErr
@@ -278,11 +294,11 @@ func (c *runner) logout(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	p, err := svc.Provider(args[0])
-	if err != nil {
-		return err
+	name := args[0] // an account whose provider has left the config has only its id
+	if p, err := svc.Provider(args[0]); err == nil {
+		name = p.DisplayName()
 	}
-	had, err := svc.Logout(ctx, p.ID)
+	had, err := svc.Logout(ctx, args[0])
 	var re *auth.RevokeError
 	if errors.As(err, &re) {
 		fmt.Fprintf(c.Stderr, "latchkey: warning: %s\n", auth.Describe(re, auth.CLI))
@@ -290,9 +306,9 @@ func (c *runner) logout(ctx context.Context, args []string) error {
 		return err
 	}
 	if had {
-		fmt.Fprintf(c.Stdout, "Signed out of %s\n", p.DisplayName())
+		fmt.Fprintf(c.Stdout, "Signed out of %s\n", name)
 	} else {
-		fmt.Fprintf(c.Stdout, "Not signed in to %s; nothing to do\n", p.DisplayName())
+		fmt.Fprintf(c.Stdout, "Not signed in to %s; nothing to do\n", name)
 	}
 	return nil
 }

@@ -75,15 +75,53 @@ func encodeAccount(a *Account) ([]byte, error) {
 	return json.Marshal(record{Version: recordVersion, Account: *a})
 }
 
+// RecordError says a keychain record cannot be used: damaged, meaningless
+// (no access token, another account's id, an unknown protocol), or written
+// by a newer Latchkey. Nothing is handed out from it; it is never about
+// the record's contents (Problem holds no value from it).
+type RecordError struct {
+	ID      string
+	Problem string // what is wrong, e.g. "it holds no access token"
+	Newer   bool   // written by a newer Latchkey: updating helps, not signing in
+}
+
+func (e *RecordError) Error() string {
+	return fmt.Sprintf("the keychain record for %q cannot be used: %s", e.ID, e.Problem)
+}
+
 func decodeAccount(id string, data []byte) (*Account, error) {
 	var r record
 	if err := json.Unmarshal(data, &r); err != nil {
-		return nil, fmt.Errorf("the keychain record for %q is not readable (%v); run `latchkey logout %s` and sign in again", id, err, id)
+		return nil, &RecordError{ID: id, Problem: "it is not readable JSON"}
 	}
 	if r.Version > recordVersion {
-		return nil, fmt.Errorf("the keychain record for %q was written by a newer Latchkey (record version %d); update Latchkey", id, r.Version)
+		return nil, &RecordError{ID: id, Newer: true, Problem: fmt.Sprintf("it was written by a newer Latchkey (record version %d)", r.Version)}
+	}
+	if err := r.Account.validate(id); err != nil {
+		return nil, err
 	}
 	return &r.Account, nil
+}
+
+// validate refuses a decoded record that means nothing (issue: a record
+// of {} showed as valid and handed out an empty token): it must name this
+// id and a protocol Latchkey speaks, hold an access token, and an OAuth 2.0
+// one must be a Bearer token (tokenSet stores no other).
+func (a *Account) validate(id string) error {
+	bad := func(problem string) error { return &RecordError{ID: id, Problem: problem} }
+	switch {
+	case a.ProviderID != id:
+		return bad("it belongs to another account id")
+	case a.Protocol != provider.OAuth2 && a.Protocol != provider.OIDC && a.Protocol != provider.OAuth1:
+		return bad("it names no protocol Latchkey speaks")
+	case a.Token.AccessToken == "":
+		return bad("it holds no access token")
+	case a.Protocol != provider.OAuth1 && !strings.EqualFold(a.Token.TokenType, "bearer"):
+		return bad("its token is not a Bearer token")
+	case a.Protocol == provider.OAuth1 && a.Token.TokenSecret == "":
+		return bad("its OAuth 1.0a token has no token secret")
+	}
+	return nil
 }
 
 // profileFromJSON picks the usual claims out of a profile document, OIDC

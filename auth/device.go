@@ -252,7 +252,7 @@ func (s *Service) deviceAuthorization(ctx context.Context, r *resolved) (*device
 	}
 	where := endpointURL(r.deviceURL)
 	fail := func(problem string) error {
-		return &ResponseError{Provider: p.DisplayName(), Endpoint: role, URL: where, Status: resp.StatusCode, Problem: problem}
+		return newResponseError(p.DisplayName(), role, where, resp.StatusCode, problem)
 	}
 	if answer == nil {
 		return nil, fail("answered with something that is not JSON")
@@ -358,14 +358,14 @@ func (s *Service) deviceToken(ctx context.Context, r *resolved, deviceCode strin
 	}
 	if code := str(answer, "error"); code != "" || resp.StatusCode < 200 || resp.StatusCode > 299 {
 		// Some providers (GitHub) answer errors with HTTP 200.
-		return nil, tokenError(r, &oauth2.RetrieveError{Response: resp, ErrorCode: code, ErrorDescription: str(answer, "error_description"), ErrorURI: str(answer, "error_uri")})
+		return nil, tokenError(ctx, r, &oauth2.RetrieveError{Response: resp, ErrorCode: code, ErrorDescription: str(answer, "error_description"), ErrorURI: str(answer, "error_uri")})
 	}
 	where := endpointURL(r.tokenURL)
 	if answer == nil {
-		return nil, &ResponseError{Provider: p.DisplayName(), Endpoint: "token", URL: where, Status: resp.StatusCode, Problem: "answered with something that is not JSON"}
+		return nil, newResponseError(p.DisplayName(), "token", where, resp.StatusCode, "answered with something that is not JSON")
 	}
 	if str(answer, "access_token") == "" {
-		return nil, &ResponseError{Provider: p.DisplayName(), Endpoint: "token", URL: where, Status: resp.StatusCode, Problem: "answered without an access_token"}
+		return nil, newResponseError(p.DisplayName(), "token", where, resp.StatusCode, "answered without an access_token")
 	}
 	tok := &oauth2.Token{
 		AccessToken:  str(answer, "access_token"),

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/subtle"
 	"errors"
-	"fmt"
 	"net/url"
 	"strings"
 	"time"
@@ -53,7 +52,7 @@ func (s *Service) loginOAuth2(ctx context.Context, p *provider.Provider, opts Lo
 func (s *Service) authorizationCode(ctx context.Context, r *resolved, opts LoginOptions) (*Account, error) {
 	p := r.cfg
 	if r.authorizeURL == "" {
-		return nil, fmt.Errorf("%s offers only device sign-in (no authorize_url): run `latchkey login %s --device`, or press Sign in with a code", p.DisplayName(), p.ID)
+		return nil, &DeviceOnlyError{ID: p.ID, Name: p.DisplayName()}
 	}
 	h := r.ext.hooks(grantCode, nil)
 	state := randomToken(32)
@@ -86,7 +85,7 @@ func (s *Service) authorizationCode(ctx context.Context, r *resolved, opts Login
 	ctx = context.WithValue(ctx, oauth2.HTTPClient, s.http)
 	tok, err := conf.Exchange(withEndpoint(ctx, p.DisplayName(), "token"), q.Get("code"), oauth2.VerifierOption(verifier))
 	if err != nil {
-		return nil, tokenError(r, err)
+		return nil, tokenError(ctx, r, err)
 	}
 	return s.accountFromToken(ctx, r, tok, obtained, h)
 }
@@ -115,7 +114,7 @@ func (s *Service) accountFromToken(ctx context.Context, r *resolved, tok *oauth2
 // the response names them (RFC 6749 §5.1).
 func tokenSet(r *resolved, tok *oauth2.Token, obtained time.Time) (TokenSet, error) {
 	if tt := tok.Type(); !strings.EqualFold(tt, "bearer") {
-		return TokenSet{}, &ResponseError{Provider: r.cfg.DisplayName(), Endpoint: "token", URL: endpointURL(r.tokenURL), Problem: "issued a token of type " + tt + ", which Latchkey cannot use (only Bearer)"}
+		return TokenSet{}, newResponseError(r.cfg.DisplayName(), "token", r.tokenURL, 0, "issued a token of type "+sanitize(tt)+", which Latchkey cannot use (only Bearer)")
 	}
 	set := TokenSet{
 		AccessToken:  tok.AccessToken,
@@ -162,7 +161,7 @@ func checkCallback(p *provider.Provider, state string, check func(url.Values) er
 
 // tokenError turns x/oauth2's errors into ours: an RFC 6749 §5.2 error
 // response into *ProviderError, the guard's findings as they are.
-func tokenError(r *resolved, err error) error {
+func tokenError(ctx context.Context, r *resolved, err error) error {
 	p := r.cfg
 	var re *oauth2.RetrieveError
 	if errors.As(err, &re) {
@@ -171,21 +170,28 @@ func tokenError(r *resolved, err error) error {
 			pe.Status = re.Response.StatusCode
 		}
 		if pe.Code == "" {
-			return &ResponseError{Provider: p.DisplayName(), Endpoint: "token", URL: endpointURL(r.tokenURL), Status: pe.Status, Problem: "refused the code exchange without an OAuth error code"}
+			return newResponseError(p.DisplayName(), "token", r.tokenURL, pe.Status, "refused the code exchange without an OAuth error code")
 		}
 		return pe
 	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return err
+	if ctx.Err() != nil { // the person cancelled, or the sign-in ran out of time
+		return ctx.Err()
 	}
-	var g *ResponseError
-	if errors.As(err, &g) {
-		return g
-	}
-	where := endpointURL(r.tokenURL)
 	var ue *url.Error
-	if errors.As(err, &ue) {
-		return &ResponseError{Provider: p.DisplayName(), Endpoint: "token", URL: where, Problem: "could not be reached (" + sanitize(ue.Err.Error()) + ")"}
+	var g *ResponseError
+	if errors.As(err, &ue) || errors.As(err, &g) || errors.Is(err, context.DeadlineExceeded) {
+		return requestError(ctx, p.DisplayName(), "token", r.tokenURL, err)
 	}
-	return &ResponseError{Provider: p.DisplayName(), Endpoint: "token", URL: where, Problem: "gave an answer Latchkey cannot use (" + sanitize(err.Error()) + ")"}
+	// x/oauth2 could not read the answer as a token response (RFC 6749
+	// §5.1): its words name Go types, never show them.
+	return newResponseError(p.DisplayName(), "token", r.tokenURL, 0, "gave an answer Latchkey cannot use: not a token response (JSON with an access_token and a token_type)")
+}
+
+// DeviceOnlyError says a provider offers only device sign-in (RFC 8628):
+// it has a device_authorization_url and no authorize_url, so there is no
+// page to open in the browser.
+type DeviceOnlyError struct{ ID, Name string }
+
+func (e *DeviceOnlyError) Error() string {
+	return e.Name + " offers only device sign-in (sign-in with a code): it has no authorize_url"
 }

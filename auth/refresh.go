@@ -102,7 +102,7 @@ func (s *Service) redeem(ctx context.Context, r *resolved, a *Account) (*Account
 	src := r.oauth2Config("").TokenSource(withEndpoint(ctx, r.cfg.DisplayName(), "token"), &oauth2.Token{RefreshToken: a.Token.RefreshToken})
 	tok, err := src.Token()
 	if err != nil {
-		return nil, tokenError(r, err)
+		return nil, tokenError(ctx, r, err)
 	}
 	set, err := tokenSet(r, tok, obtained)
 	if err != nil {

@@ -51,7 +51,7 @@ func (s *Service) revoke(ctx context.Context, p *provider.Provider, a *Account) 
 		return err
 	}
 	if resp.StatusCode != http.StatusOK {
-		return &ResponseError{Provider: p.DisplayName(), Endpoint: "revocation", URL: endpointURL(r.revokeURL), Status: resp.StatusCode, Problem: "refused the revocation"}
+		return newResponseError(p.DisplayName(), "revocation", r.revokeURL, resp.StatusCode, "refused the revocation")
 	}
 	return nil
 }

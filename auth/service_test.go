@@ -180,3 +180,43 @@ func TestTokenSetNeverPrintsSecrets(t *testing.T) {
 		}
 	}
 }
+
+// TestMeaninglessRecordsRefused: a record of {} or with an empty access
+// token, another account's id or an unknown protocol is reported as
+// damaged, never handed out as valid.
+func TestMeaninglessRecordsRefused(t *testing.T) {
+	svc, store := testService(t, `
+[[provider]]
+id = "idp"
+protocol = "oauth2"
+client_id = "c"
+authorize_url = "https://idp.example/authorize"
+access_token_url = "https://idp.example/token"
+`, nil)
+	for name, rec := range map[string]string{
+		"empty object":    `{}`,
+		"no access token": `{"v":1,"provider_id":"idp","protocol":"oauth2","token":{"access_token":"","token_type":"Bearer"}}`,
+		"another id":      `{"v":1,"provider_id":"other","protocol":"oauth2","token":{"access_token":"at","token_type":"Bearer"}}`,
+		"no protocol":     `{"v":1,"provider_id":"idp","token":{"access_token":"at","token_type":"Bearer"}}`,
+		"not bearer":      `{"v":1,"provider_id":"idp","protocol":"oauth2","token":{"access_token":"at","token_type":"mac"}}`,
+		"not JSON":        `{"v":1,`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			if err := store.Save("idp", []byte(rec)); err != nil {
+				t.Fatal(err)
+			}
+			_, err := svc.Token(context.Background(), "idp")
+			var re *RecordError
+			if !errors.As(err, &re) || re.ID != "idp" {
+				t.Fatalf("Token = %v, want a *RecordError", err)
+			}
+			if msg := Describe(err, CLI); !strings.Contains(msg, "cannot be used") || !strings.Contains(msg, "latchkey logout idp") || strings.Contains(msg, `"at"`) {
+				t.Errorf("words %q", msg)
+			}
+			sts, _ := svc.Statuses()
+			if sts[0].State != StateUnknown || sts[0].Account != nil {
+				t.Errorf("status %v with account %v, want unknown and none", sts[0].State, sts[0].Account)
+			}
+		})
+	}
+}

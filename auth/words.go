@@ -62,6 +62,8 @@ func sayers() []sayer {
 		saySignIn,
 		sayUnknownProvider,
 		sayDeviceUnsupported,
+		sayDeviceOnly,
+		sayRecord,
 		sayRevoke,
 		sayKeychain,
 		sayLoopback,
@@ -132,6 +134,27 @@ func sayDeviceUnsupported(err error, f Face) (error, string, bool) {
 		where += " and its discovery document advertises no device_authorization_endpoint"
 	}
 	return e, fmt.Sprintf("%s does not offer device sign-in (sign-in with a code): %s. If the provider has an RFC 8628 device authorization endpoint, add device_authorization_url = \"https://…\" to that entry; otherwise press Sign in to sign in in the browser", e.Name, where), true
+}
+
+func sayDeviceOnly(err error, f Face) (error, string, bool) {
+	var e *DeviceOnlyError
+	if !errors.As(err, &e) {
+		return nil, "", false
+	}
+	return e, e.Error() + pick(f, "; run `latchkey login "+e.ID+" --device`", "; press Sign in with a code"), true
+}
+
+func sayRecord(err error, f Face) (error, string, bool) {
+	var e *RecordError
+	if !errors.As(err, &e) {
+		return nil, "", false
+	}
+	if e.Newer {
+		return e, e.Error() + "; update Latchkey to read it", true
+	}
+	return e, e.Error() + pick(f,
+		"; run `latchkey logout "+e.ID+"` and `latchkey login "+e.ID+"` to replace it",
+		"; sign out of this account and sign in again to replace it"), true
 }
 
 func sayRevoke(err error, f Face) (error, string, bool) {

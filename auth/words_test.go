@@ -28,7 +28,7 @@ var commandWords = regexp.MustCompile("`|\\blatchkey [a-z]|\\b[Rr]un ")
 var buttonWords = regexp.MustCompile(`(?i)\bpress\b|\bbutton\b|\bwindow\b`)
 
 // remedyWords: every message says what to do.
-var remedyWords = regexp.MustCompile(`(?i)\b(check|sign in|press|run|try again|start|add|change|close|unlock|install|use|report|remove|set|give)\b`)
+var remedyWords = regexp.MustCompile(`(?i)\b(check|sign in|press|run|try again|start|add|change|close|unlock|install|use|report|remove|set|give|update)\b`)
 
 // TestDescribeFaces: for each error a person can reach, the window's words
 // name no command and the command line's no button, and both say what to do.
@@ -52,6 +52,12 @@ func TestDescribeFaces(t *testing.T) {
 			"`latchkey login dev`", "add device_authorization_url"},
 		{"device unsupported, oauth1", &DeviceUnsupportedError{ID: "photos", Name: "Photos", Protocol: provider.OAuth1},
 			"`latchkey login photos`", "press Sign in to sign in in the browser"},
+		{"device only", &DeviceOnlyError{ID: "dev", Name: "Device IdP"},
+			"Device IdP offers only device sign-in (sign-in with a code): it has no authorize_url; run `latchkey login dev --device`", "; press Sign in with a code"},
+		{"damaged record", &RecordError{ID: "idp", Problem: "it holds no access token"},
+			"run `latchkey logout idp` and `latchkey login idp` to replace it", "sign out of this account and sign in again to replace it"},
+		{"record from a newer Latchkey", &RecordError{ID: "idp", Newer: true, Problem: "it was written by a newer Latchkey (record version 9)"},
+			"update Latchkey to read it", "update Latchkey to read it"},
 		{"provider refusal", &ProviderError{Provider: "Test IdP", Endpoint: "token", Code: "invalid_client"},
 			"check client_id, client_secret and token_endpoint_auth in providers.toml", "check client_id"},
 		{"response", newResponseError("Test IdP", "token", "https://idp.example/token?x=1", 502, "failed with a server error"),

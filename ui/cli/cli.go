@@ -1,4 +1,4 @@
-// Package cli is Latchkey's command-line face (DESIGN.md §5): the same core
+// Package cli is Latchkey's command-line face (docs/ARCHITECTURE.md): the same core
 // as the window, for people at a terminal and for scripts. On success a
 // command prints only its own output; errors go to stderr with exit status
 // 1, usage errors with 2. It never starts a UI toolkit.

@@ -119,7 +119,7 @@ var Presets = []Preset{
 	},
 	{
 		ID: "google", Name: "Google", Protocol: OIDC,
-		Note:              "Create an OAuth client ID of type “Desktop app”. Its client secret is not confidential in a desktop app; put it in the entry. access_type=offline and prompt=consent ask for a refresh token.",
+		Note:              "Create an OAuth client ID of type “Desktop app”. Its client secret is not confidential in a desktop app, but Google still asks for it. access_type=offline and prompt=consent ask for a refresh token.",
 		Docs:              "https://developers.google.com/identity/protocols/oauth2/native-app",
 		Register:          "https://console.cloud.google.com/apis/credentials",
 		Issuer:            "https://accounts.google.com",

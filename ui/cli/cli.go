@@ -40,6 +40,7 @@ Without a command, opens the Latchkey window.
 
 Commands:
   providers                           list configured providers and config problems
+  providers presets [--json]          the providers Latchkey knows (preset = "ID" in providers.toml)
   login ID [--no-browser] [--device]  sign in to provider ID; --device: with a code
                                       you enter in a browser on any device
   status [--json]                     who is signed in where, and each token's state
@@ -75,6 +76,7 @@ type runner struct {
 
 var commands = []command{
 	{name: "providers", run: (*runner).providers},
+	{name: "providers presets", run: (*runner).presets, flags: jsonFlag},
 	{name: "login", args: "ID", nargs: 1, run: (*runner).login, flags: func(fs *flag.FlagSet, c *runner) {
 		fs.BoolVar(&c.noBrowser, "no-browser", false, "do not open a browser; print the URL only")
 		fs.BoolVar(&c.device, "device", false, "sign in with a code entered in a browser on any device (RFC 8628)")
@@ -132,8 +134,12 @@ func (c *runner) dispatch(ctx context.Context, args []string) error {
 		fmt.Fprint(c.Stdout, usage)
 		return nil
 	}
+	name, rest := args[0], args[1:]
+	if len(rest) > 0 && isCommand(name+" "+rest[0]) { // a subcommand: `providers presets`
+		name, rest = name+" "+rest[0], rest[1:]
+	}
 	for _, cmd := range commands {
-		if cmd.name != args[0] {
+		if cmd.name != name {
 			continue
 		}
 		fs := c.flagSet("latchkey " + cmd.name)
@@ -142,7 +148,7 @@ func (c *runner) dispatch(ctx context.Context, args []string) error {
 		}
 		// Go's flag package stops at the first positional argument; allow
 		// flags after it too (`latchkey token work --json`).
-		pos, err := parseInterspersed(fs, args[1:])
+		pos, err := parseInterspersed(fs, rest)
 		if err != nil {
 			return err
 		}
@@ -156,6 +162,16 @@ func (c *runner) dispatch(ctx context.Context, args []string) error {
 		return cmd.run(c, ctx, pos)
 	}
 	return &usageError{fmt.Sprintf("unknown command %q", args[0])}
+}
+
+// isCommand reports whether name is one of the commands.
+func isCommand(name string) bool {
+	for _, cmd := range commands {
+		if cmd.name == name {
+			return true
+		}
+	}
+	return false
 }
 
 // flagSet returns a FlagSet that reports errors as usage errors and knows

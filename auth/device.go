@@ -207,7 +207,7 @@ func (s *Service) LoginDevice(ctx context.Context, id string, opts DeviceOptions
 	if err != nil {
 		return nil, err
 	}
-	if err := s.save(a); err != nil {
+	if err := s.write(ctx, p, a); err != nil {
 		return nil, fmt.Errorf("signed in to %s, but could not store the account: %w", p.DisplayName(), err)
 	}
 	return a, nil

@@ -120,3 +120,26 @@ func checkRedirectRefusal(t *testing.T, err error, role string) {
 		}
 	}
 }
+
+// TestHostileOAuth1ProfileRedirect: a signed OAuth 1.0a profile request
+// redirected to another origin is refused by the same rule as every other
+// provider request, in the same words, and the other origin gets nothing.
+func TestHostileOAuth1ProfileRedirect(t *testing.T) {
+	var seen atomic.Int32
+	elsewhere := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		seen.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"id":"mallory"}`)
+	}))
+	t.Cleanup(elsewhere.Close)
+	idp := authtest.NewOAuth1Provider(t, authtest.OAuth1Options{})
+	redir := redirector(t, http.StatusFound, func() string { return elsewhere.URL })
+	idp.ProfileURL = redir.URL + "/profile"
+	svc, _ := testService(t, idp.ProviderTOML("idp", "Test IdP", "loopback"), authtest.NewBrowser())
+	_, err := svc.Login(context.Background(), "idp", LoginOptions{})
+	checkRedirectRefusal(t, err, "userinfo")
+	if n := seen.Load(); n != 0 {
+		t.Errorf("the other origin received %d signed requests", n)
+	}
+	t.Logf("reliability|redirects|OAuth 1.0a profile redirected to another origin|1|refused: %s|the sign-in", Describe(err, CLI))
+}

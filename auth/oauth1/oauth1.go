@@ -238,8 +238,10 @@ func (c *Config) AccessToken(ctx context.Context, rt *RequestToken, verifier str
 // 5849 §3), e.g. the GET of the profile. Each request is bounded by its own
 // context and by ctx. It sends through HTTPClient's Transport (nil: the
 // default transport) with HTTPClient's Jar and Timeout, refuses plain http
-// to a non-loopback host, and follows redirects only within the same scheme
-// and host (each hop signed anew), then as HTTPClient.CheckRedirect allows.
+// to a non-loopback host, and follows a redirect only when
+// HTTPClient.CheckRedirect (when set; its error is returned as it is)
+// allows it and it stays within the same scheme and host (each hop signed
+// anew).
 // It is safe for concurrent use.
 func (c *Config) Client(ctx context.Context, at *AccessToken) (*http.Client, error) {
 	s, err := c.prepare()
@@ -264,13 +266,15 @@ func (c *Config) Client(ctx context.Context, at *AccessToken) (*http.Client, err
 		Jar:       c.HTTPClient.Jar,
 		Timeout:   c.HTTPClient.Timeout,
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
+			if next != nil { // the application's rule first: its words name the endpoint
+				if err := next(req, via); err != nil {
+					return err
+				}
+			}
 			if first := via[0].URL; req.URL.Scheme != first.Scheme || req.URL.Host != first.Host {
 				return errors.New("oauth1: not following a redirect to another host with signed credentials")
 			}
-			if next != nil {
-				return next(req, via)
-			}
-			if len(via) >= 10 {
+			if next == nil && len(via) >= 10 {
 				return errors.New("oauth1: stopped after 10 redirects")
 			}
 			return nil

@@ -506,3 +506,36 @@ func TestUnrevokedNote(t *testing.T) {
 		}
 	}
 }
+
+// TestUnboundRecordIsBoundAtNextSave: a record written before bindings
+// (no "bound") is used as it is and bound to its provider when the
+// refresh saves it.
+func TestUnboundRecordIsBoundAtNextSave(t *testing.T) {
+	svc, _, clock, a := refreshSetup(t)
+	if a.Bound == nil || a.Bound.TokenURL == "" || a.Bound.ClientID != authtest.PublicClientID {
+		t.Fatalf("a sign-in stored binding %+v", a.Bound)
+	}
+	a.Bound = nil
+	if err := svc.save(a); err != nil {
+		t.Fatal(err)
+	}
+	clock.advance(2 * time.Hour)
+	fresh, err := svc.Token(context.Background(), "idp")
+	if err != nil {
+		t.Fatalf("Token of an unbound record: %v", err)
+	}
+	stored, err := svc.Account("idp")
+	if err != nil || stored.Bound == nil || *stored.Bound != *BindingOf(providerOf(t, svc, "idp")) || fresh.Bound == nil {
+		t.Fatalf("after the refresh the record is bound to %+v (%v)", stored, err)
+	}
+}
+
+// providerOf is svc's provider id.
+func providerOf(t *testing.T, svc *Service, id string) *provider.Provider {
+	t.Helper()
+	p, err := svc.Provider(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}

@@ -2,9 +2,11 @@ package auth
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"latchkey/auth/provider"
 )
@@ -24,6 +26,50 @@ type Account struct {
 	// (invalid_grant) or, for OAuth 1.0a, the token itself (401): only a
 	// new sign-in helps.
 	NeedsSignIn bool `json:"needs_signin,omitempty"`
+	// Bound is the provider the credentials were issued by (BindingOf);
+	// nil in records written before Latchkey bound them.
+	Bound *Binding `json:"bound,omitempty"`
+}
+
+// Binding is where an account's credentials came from, so they are only
+// ever sent back there: for OpenID Connect the issuer (OpenID Connect
+// Discovery §4.3) and any access_token_url set in providers.toml, for OAuth
+// 2.0 the token endpoint (RFC 6749 §3.2), for OAuth 1.0a the token
+// credentials endpoint (RFC 5849 §2.3); and the client (client_id, the
+// OAuth 1.0a consumer key) they were issued to (RFC 6749 §6: a refresh
+// token is bound to its client). When providers.toml re-points an id at
+// another provider, the stored tokens no longer match and are not sent.
+type Binding struct {
+	Issuer   string `json:"issuer,omitempty"`
+	TokenURL string `json:"token_url,omitempty"`
+	ClientID string `json:"client_id"`
+}
+
+// BindingOf is the binding of the credentials provider p issues, as
+// providers.toml configures p now.
+func BindingOf(p *provider.Provider) *Binding {
+	b := &Binding{TokenURL: p.AccessTokenURL, ClientID: p.ClientID}
+	if p.Protocol == provider.OIDC {
+		b.Issuer = p.Issuer
+	}
+	return b
+}
+
+// ErrProviderChanged is returned (wrapped in a *SignInError) when an
+// account's Binding no longer matches its provider's entry in
+// providers.toml: nothing stored is sent to the provider as configured now.
+var ErrProviderChanged = errors.New("this provider's settings in providers.toml (its issuer, token endpoint or client_id) changed since you signed in, so Latchkey will not send the stored token to it")
+
+// BoundTo reports whether a's credentials may be used with p as
+// configured now. A record without a binding (written by an older
+// Latchkey) is accepted, and bound to p at its next save (a refresh, a
+// recheck, a sign-in): refusing it would sign everyone out on update, and
+// the re-pointing this guards against happens after the binding exists.
+func (a *Account) BoundTo(p *provider.Provider) bool {
+	if a == nil || a.Bound == nil {
+		return true
+	}
+	return *a.Bound == *BindingOf(p)
 }
 
 // TokenSet is the credentials a sign-in produced.
@@ -53,6 +99,59 @@ type Profile struct {
 	Email    string          `json:"email,omitempty"`
 	Picture  string          `json:"picture,omitempty"` // avatar URL
 	Raw      json.RawMessage `json:"raw,omitempty"`     // the provider's own document
+	// Trimmed says that the provider's document was too large for the
+	// keychain record (keychain.MaxRecordSize): its large members, or all
+	// of Raw, were left out, and over-long fields shortened (trimProfile).
+	Trimmed bool `json:"trimmed,omitempty"`
+}
+
+// The sizes trimProfile keeps.
+const (
+	maxRawMember    = 1 << 10 // a member of Raw larger than this is dropped
+	maxRawTrimmed   = 8 << 10 // a Raw still larger than this is dropped whole
+	maxProfileField = 1 << 10 // sub, name, username, email
+	maxPictureURL   = 2 << 10 // a longer picture URL is dropped, not cut
+)
+
+// trimProfile makes p small enough for any keychain record: it keeps the
+// fields Latchkey shows (sub, name, username, email, picture), each cut to
+// a sane length, and of Raw only the members up to maxRawMember bytes (Raw
+// goes whole when it is still larger than maxRawTrimmed). It sets Trimmed.
+func trimProfile(p *Profile) {
+	p.Trimmed = true
+	for _, f := range []*string{&p.Subject, &p.Name, &p.Username, &p.Email} {
+		*f = cutUTF8(*f, maxProfileField)
+	}
+	if len(p.Picture) > maxPictureURL {
+		p.Picture = ""
+	}
+	var m map[string]json.RawMessage
+	if json.Unmarshal(p.Raw, &m) != nil {
+		p.Raw = nil
+		return
+	}
+	for k, v := range m {
+		if len(v) > maxRawMember {
+			delete(m, k)
+		}
+	}
+	raw, err := json.Marshal(m)
+	if err != nil || len(raw) > maxRawTrimmed {
+		p.Raw = nil
+		return
+	}
+	p.Raw = raw
+}
+
+// cutUTF8 cuts s to at most n bytes, at a character boundary.
+func cutUTF8(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 // Display is the best short name for the person: name, then username,

@@ -80,10 +80,15 @@ func (s *Service) Avatar(ctx context.Context, rawURL string) ([]byte, error) {
 	// without guard, whose HTML refusal would also refuse the small HTML
 	// body of an ordinary redirect. The checks guard makes that matter here
 	// (https, size) are made below.
+	// It carries no credential (no Authorization header, no cookie jar:
+	// only the URL the profile named), so, unlike the guard's rule for
+	// provider requests (checkRedirect), its redirects may leave the origin
+	// (pictures live on CDNs); they stay https and bounded.
 	client := *s.http
 	if g, ok := client.Transport.(*guard); ok {
 		client.Transport = g.next
 	}
+	client.Jar = nil
 	client.CheckRedirect = func(req *http.Request, via []*http.Request) error {
 		if req.URL.Scheme != "https" {
 			return fail(0, "redirects to a URL that is not https")

@@ -60,8 +60,9 @@ type DeviceCode struct {
 	// on a loopback host).
 	VerificationURI string
 	// VerificationURIComplete is the page with the code already filled in
-	// (RFC 8628 §3.3.1), or "" when the provider offers none. The browser
-	// is opened on it when set, else on VerificationURI.
+	// (RFC 8628 §3.3.1), or "" when the provider offers none or offers one
+	// on another origin than VerificationURI (§5.4: it is dropped then). The
+	// browser is opened on it when set, else on VerificationURI.
 	VerificationURIComplete string
 	// Expiry is when the code stops working: expires_in counted from a
 	// time taken before the request, so it is never late.
@@ -207,7 +208,7 @@ func (s *Service) LoginDevice(ctx context.Context, id string, opts DeviceOptions
 	if err != nil {
 		return nil, err
 	}
-	if err := s.save(a); err != nil {
+	if err := s.write(ctx, p, a); err != nil {
 		return nil, fmt.Errorf("signed in to %s, but could not store the account: %w", p.DisplayName(), err)
 	}
 	return a, nil
@@ -288,6 +289,13 @@ func (s *Service) deviceAuthorization(ctx context.Context, r *resolved) (*device
 		if err := provider.CheckEndpoint(f.v); err != nil {
 			return nil, fail("answered with a " + f.name + " that Latchkey will not open: it " + sanitize(err.Error()))
 		}
+	}
+	if c := g.code.VerificationURIComplete; c != "" && !sameOriginURLs(c, g.code.VerificationURI) {
+		// RFC 8628 §5.4: the page opened must be the page shown. A
+		// complete URI elsewhere than the verification_uri the person reads
+		// would send them to a page they never saw named; it is dropped and
+		// the verification_uri opened instead, where they type the code.
+		g.code.VerificationURIComplete = ""
 	}
 	if n, ok := seconds(answer, "interval"); ok && n > 0 {
 		g.code.Interval = secondsDuration(n)
@@ -376,6 +384,17 @@ func (s *Service) deviceToken(ctx context.Context, r *resolved, deviceCode strin
 		tok.ExpiresIn = n
 	}
 	return tok.WithExtra(answer), nil
+}
+
+// sameOriginURLs reports whether the URLs a and b parse and share their
+// origin (sameOrigin).
+func sameOriginURLs(a, b string) bool {
+	ua, err := url.Parse(a)
+	if err != nil {
+		return false
+	}
+	ub, err := url.Parse(b)
+	return err == nil && sameOrigin(ua, ub)
 }
 
 // sleepCtx waits for d on the real clock, or until ctx is done, whichever

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"golang.org/x/oauth2"
 )
@@ -43,26 +44,77 @@ type grantHooks struct {
 	complete func(ctx context.Context, tok *oauth2.Token, a *Account) error
 }
 
-// plainOAuth2 is OAuth 2.0 with nothing added: a sign-in takes the profile
-// from userinfo_url (when set) with the access token; a refresh keeps the
-// profile it has.
+// plainOAuth2 is OAuth 2.0 with little added: a sign-in in the browser
+// checks an iss in the authorization response (checkIssuer, RFC 9207) and
+// takes the profile from userinfo_url (when set) with the access token; a
+// refresh keeps the profile it has.
 type plainOAuth2 struct {
 	s *Service
 	r *resolved
 }
 
 func (x plainOAuth2) hooks(kind grantKind, _ *Account) grantHooks {
-	if kind == grantRefresh || x.r.userinfoURL == "" {
-		return grantHooks{}
+	var h grantHooks
+	if kind == grantCode {
+		h.checkCallback = x.checkIssuer
 	}
-	return grantHooks{complete: func(ctx context.Context, tok *oauth2.Token, a *Account) error {
+	if kind == grantRefresh || x.r.userinfoURL == "" {
+		return h
+	}
+	h.complete = func(ctx context.Context, tok *oauth2.Token, a *Account) error {
 		prof, err := getProfile(ctx, x.s.http, x.r.cfg.DisplayName(), x.r.userinfoURL, bearer(tok))
 		if err != nil {
 			return err
 		}
 		a.Profile = prof
 		return nil
-	}}
+	}
+	return h
+}
+
+// checkIssuer applies RFC 9207 §2.4 to an authorization response q of a
+// plain OAuth 2.0 sign-in (error responses included). Without discovery
+// Latchkey does not know the authorization server's issuer identifier, nor
+// whether it always sends iss, so an absent iss is accepted. A present one
+// must be a single value and equal the provider's issuer in providers.toml
+// exactly when one is set there; otherwise it must be an absolute URL with
+// the origin (scheme, host and port, RFC 6454 §4) of the configured
+// authorize_url, whose path it may extend (issuers such as
+// https://login.example.com/tenant). An answer issued by another server (a
+// mix-up, RFC 9207 §1) is an *IssuerMismatchError before any code is
+// exchanged. An issuer field for plain OAuth 2.0 in auth/provider would
+// make the comparison exact everywhere.
+func (x plainOAuth2) checkIssuer(q url.Values) error {
+	iss, present := q["iss"]
+	if !present {
+		return nil
+	}
+	p := x.r.cfg
+	want := p.Issuer
+	mismatch := &IssuerMismatchError{Provider: p.DisplayName(), Source: "authorization", Configured: want}
+	if want == "" {
+		au, err := url.Parse(x.r.authorizeURL)
+		if err != nil {
+			return mismatch
+		}
+		mismatch.Configured = au.Scheme + "://" + au.Host
+	}
+	if mismatch.Got = strings.Join(iss, ", "); len(iss) != 1 || iss[0] == "" {
+		mismatch.Empty = mismatch.Got == ""
+		return mismatch
+	}
+	if want != "" {
+		if iss[0] != want {
+			return mismatch
+		}
+		return nil
+	}
+	got, err := url.Parse(iss[0])
+	au, _ := url.Parse(x.r.authorizeURL)
+	if err != nil || !got.IsAbs() || got.Host == "" || got.User != nil || got.RawQuery != "" || got.Fragment != "" || !sameOrigin(got, au) {
+		return mismatch
+	}
+	return nil
 }
 
 // bearer is the header that presents tok's access token (RFC 6750 §2.1).

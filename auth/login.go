@@ -53,7 +53,7 @@ func (s *Service) Login(ctx context.Context, id string, opts LoginOptions) (*Acc
 		}
 		return nil, err
 	}
-	if err := s.save(a); err != nil {
+	if err := s.write(ctx, p, a); err != nil {
 		return nil, fmt.Errorf("signed in to %s, but could not store the account: %w", p.DisplayName(), err)
 	}
 	return a, nil

@@ -122,10 +122,8 @@ func tokenSet(r *resolved, tok *oauth2.Token, obtained time.Time) (TokenSet, err
 		RefreshToken: tok.RefreshToken,
 		Scopes:       r.scopes,
 	}
-	if tok.ExpiresIn > 0 {
-		set.Expiry = obtained.Add(secondsDuration(tok.ExpiresIn))
-	} else if !tok.Expiry.IsZero() {
-		set.Expiry = tok.Expiry
+	if n := expiresIn(tok); n > 0 {
+		set.Expiry = obtained.Add(secondsDuration(n))
 	}
 	if sc, ok := tok.Extra("scope").(string); ok && sc != "" {
 		set.Scopes = strings.Fields(sc)
@@ -134,6 +132,37 @@ func tokenSet(r *resolved, tok *oauth2.Token, obtained time.Time) (TokenSet, err
 		set.IDToken = id
 	}
 	return set, nil
+}
+
+// expiresIn is tok's expires_in in seconds (RFC 6749 §5.1), read from the
+// answer itself; 0 when it is absent, not a number, zero or negative: an
+// unknown expiry, never a past one. x/oauth2's own Expiry is not used:
+// it turns a negative expires_in into an expiry in the past, and for a
+// form-encoded answer it is the only place the value is kept.
+func expiresIn(tok *oauth2.Token) int64 {
+	if tok.ExpiresIn != 0 {
+		return max(tok.ExpiresIn, 0)
+	}
+	var raw map[string]any
+	if v := tok.Extra("expires_in"); v != nil {
+		raw = map[string]any{"expires_in": v}
+	}
+	switch v := raw["expires_in"].(type) {
+	case float64:
+		if v > 0 && v < 1<<40 {
+			return int64(v)
+		}
+		if v >= 1<<40 {
+			return 1 << 40
+		}
+		return 0
+	case int64:
+		return max(v, 0)
+	}
+	if n, ok := seconds(raw, "expires_in"); ok && n > 0 {
+		return n
+	}
+	return 0
 }
 
 // checkCallback judges the authorization response (RFC 6749 §4.1.2): the

@@ -35,9 +35,14 @@ func (s *Service) Refresh(ctx context.Context, id string) (*Account, error) {
 // account a caller found expiring), the record is read again under the lock
 // and handed out as it is when another caller has refreshed it meanwhile,
 // so one expiry costs one refresh request however many callers meet it.
-// The new token set is saved before it is returned; when the response
-// carries no refresh token the old one is kept (RFC 6749 §6). When the
-// keychain write fails the error is returned and the old record stays.
+// The new token set is saved before it is returned (commit: under the
+// write lock, and only when the record is still the one refreshed, so a
+// sign-out or a newer sign-in meanwhile wins); when the response carries
+// no refresh token the old one is kept (RFC 6749 §6). When the keychain
+// write fails the error is returned and the old record stays. Nothing is
+// sent when the account is no longer bound to p (ErrProviderChanged), and
+// a token whose expiry has already passed is saved (its refresh token may
+// have rotated) but not handed out.
 func (s *Service) refresh(ctx context.Context, p *provider.Provider, seen *Account) (*Account, error) {
 	unlock, err := s.locks.lock(ctx, p.ID)
 	if err != nil {
@@ -47,6 +52,9 @@ func (s *Service) refresh(ctx context.Context, p *provider.Provider, seen *Accou
 	a, err := s.load(p)
 	if err != nil {
 		return nil, err
+	}
+	if !a.BoundTo(p) {
+		return nil, &SignInError{ID: p.ID, Name: p.DisplayName(), Err: ErrProviderChanged}
 	}
 	if seen != nil && (a.Token.AccessToken != seen.Token.AccessToken || StateOf(a, s.now()).Usable()) {
 		return a, nil // refreshed by someone else while we waited
@@ -79,16 +87,39 @@ func (s *Service) refresh(ctx context.Context, p *provider.Provider, seen *Accou
 			a = again
 		}
 		if errors.As(err, &pe) && pe.Code == "invalid_grant" {
-			return nil, s.markRefused(p, a)
+			return s.markRefused(ctx, p, a)
 		}
 	}
 	if err != nil {
 		return nil, err
 	}
-	if err := s.save(fresh); err != nil {
+	stored, err := s.commit(ctx, p, a, fresh)
+	if err != nil {
 		return nil, err
 	}
+	if stored != fresh {
+		return s.handOut(p, stored)
+	}
+	if e := fresh.Token.Expiry; !e.IsZero() && !e.After(s.now()) {
+		return nil, newResponseError(p.DisplayName(), "token", r.tokenURL, 0, "issued a token that had already expired when it arrived; check this computer's clock")
+	}
 	return fresh, nil
+}
+
+// handOut returns a, the record another sign-in, sign-out or refresh wrote
+// while this refresh waited on the provider, when it can be used as it is;
+// otherwise the *SignInError that says why not.
+func (s *Service) handOut(p *provider.Provider, a *Account) (*Account, error) {
+	switch stateFor(p, a, s.now()) {
+	case StateNeedsSignIn:
+		if !a.BoundTo(p) {
+			return nil, &SignInError{ID: p.ID, Name: p.DisplayName(), Err: ErrProviderChanged}
+		}
+		return nil, &SignInError{ID: p.ID, Name: p.DisplayName(), Err: ErrRefused}
+	case StateExpired:
+		return nil, &SignInError{ID: p.ID, Name: p.DisplayName(), Err: ErrExpired}
+	}
+	return a, nil
 }
 
 // redeem spends a's refresh token at r's token endpoint (RFC 6749 §6) and
@@ -140,6 +171,9 @@ func (s *Service) recheckOAuth1(ctx context.Context, p *provider.Provider) (*Acc
 	if err != nil {
 		return nil, err
 	}
+	if !a.BoundTo(p) {
+		return nil, &SignInError{ID: p.ID, Name: p.DisplayName(), Err: ErrProviderChanged}
+	}
 	if p.UserinfoURL == "" {
 		return a, nil // nothing to ask: the token stays valid
 	}
@@ -154,26 +188,30 @@ func (s *Service) recheckOAuth1(ctx context.Context, p *provider.Provider) (*Acc
 	prof, err := s.fetchProfile(ctx, p, client, nil)
 	var re *ResponseError
 	if errors.As(err, &re) && re.Status == http.StatusUnauthorized {
-		return nil, s.markRefused(p, a)
+		return s.markRefused(ctx, p, a)
 	}
 	if err != nil {
 		return nil, err
 	}
-	a.Profile, a.NeedsSignIn = prof, false
-	if err := s.save(a); err != nil {
-		return nil, err
-	}
-	return a, nil
+	fresh := *a
+	fresh.Profile, fresh.NeedsSignIn = prof, false
+	return s.commit(ctx, p, a, &fresh)
 }
 
 // markRefused records that the provider refused a's credentials, so the
 // account shows needs_signin and is not tried again, and returns the error
 // that says to sign in again (or the keychain's, when the record could not
-// be written).
-func (s *Service) markRefused(p *provider.Provider, a *Account) error {
-	a.NeedsSignIn = true
-	if err := s.save(a); err != nil {
-		return err
+// be written). When the record changed meanwhile (commit: a new sign-in)
+// it is left as it is and handed out when usable.
+func (s *Service) markRefused(ctx context.Context, p *provider.Provider, a *Account) (*Account, error) {
+	refused := *a
+	refused.NeedsSignIn = true
+	stored, err := s.commit(ctx, p, a, &refused)
+	if err != nil {
+		return nil, err
 	}
-	return &SignInError{ID: p.ID, Name: p.DisplayName(), Err: ErrRefused}
+	if stored != &refused {
+		return s.handOut(p, stored)
+	}
+	return nil, &SignInError{ID: p.ID, Name: p.DisplayName(), Err: ErrRefused}
 }

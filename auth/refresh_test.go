@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -457,4 +458,84 @@ access_token_url = "%s/token"
 		return
 	}
 	fmt.Println("token", a.Token.AccessToken)
+}
+
+// TestLogoutRevokesBothTokens: Logout asks the revocation endpoint to
+// revoke the access token and the refresh token (RFC 7009 §2), the access
+// token first.
+func TestLogoutRevokesBothTokens(t *testing.T) {
+	svc, idp, _, first := refreshSetup(t)
+	if _, err := svc.Logout(context.Background(), "idp"); err != nil {
+		t.Fatalf("Logout: %v", err)
+	}
+	var hints []string
+	for _, r := range idp.Requests() {
+		if r.Path == "/revoke" {
+			hints = append(hints, r.Form["token_type_hint"][0])
+			if want := map[string]string{"access_token": first.Token.AccessToken, "refresh_token": first.Token.RefreshToken}[r.Form["token_type_hint"][0]]; r.Form["token"][0] != want {
+				t.Errorf("revoked %s with another token", r.Form["token_type_hint"][0])
+			}
+		}
+	}
+	if !slices.Equal(hints, []string{"access_token", "refresh_token"}) {
+		t.Fatalf("revocation requests %v, want the access token then the refresh token", hints)
+	}
+}
+
+// TestUnrevokedNote: where a provider cannot revoke, the words say the
+// access token stays valid at the provider, until its expiry or, with
+// none, until access is removed there; never a button or a command.
+func TestUnrevokedNote(t *testing.T) {
+	exp := time.Date(2030, 1, 2, 15, 4, 0, 0, time.Local)
+	for _, tc := range []struct {
+		p    provider.Provider
+		a    *Account
+		want string
+	}{
+		{provider.Provider{ID: "x", Name: "X", Protocol: provider.OAuth2}, &Account{Token: TokenSet{Expiry: exp}}, "stays valid there until it expires (2 Jan 2030 15:04)"},
+		{provider.Provider{ID: "x", Name: "X", Protocol: provider.OAuth2}, &Account{}, "until you remove Latchkey's access in your account settings at X"},
+		{provider.Provider{ID: "x", Name: "X", Protocol: provider.OAuth1}, &Account{}, "until you remove Latchkey's access"},
+		{provider.Provider{ID: "x", Name: "X", Protocol: provider.OAuth2, RevokeURL: "https://x.example/revoke"}, &Account{}, ""},
+		{provider.Provider{ID: "x", Name: "X", Protocol: provider.OAuth2}, nil, ""},
+	} {
+		for _, f := range []Face{Window, CLI} {
+			got := UnrevokedNote(&tc.p, tc.a, f)
+			if (tc.want == "") != (got == "") || !strings.Contains(got, tc.want) || strings.Contains(got, "latchkey ") || strings.Contains(got, "press") {
+				t.Errorf("%v note for %s: %q, want %q", f, tc.p.Protocol, got, tc.want)
+			}
+		}
+	}
+}
+
+// TestUnboundRecordIsBoundAtNextSave: a record written before bindings
+// (no "bound") is used as it is and bound to its provider when the
+// refresh saves it.
+func TestUnboundRecordIsBoundAtNextSave(t *testing.T) {
+	svc, _, clock, a := refreshSetup(t)
+	if a.Bound == nil || a.Bound.TokenURL == "" || a.Bound.ClientID != authtest.PublicClientID {
+		t.Fatalf("a sign-in stored binding %+v", a.Bound)
+	}
+	a.Bound = nil
+	if err := svc.save(a); err != nil {
+		t.Fatal(err)
+	}
+	clock.advance(2 * time.Hour)
+	fresh, err := svc.Token(context.Background(), "idp")
+	if err != nil {
+		t.Fatalf("Token of an unbound record: %v", err)
+	}
+	stored, err := svc.Account("idp")
+	if err != nil || stored.Bound == nil || *stored.Bound != *BindingOf(providerOf(t, svc, "idp")) || fresh.Bound == nil {
+		t.Fatalf("after the refresh the record is bound to %+v (%v)", stored, err)
+	}
+}
+
+// providerOf is svc's provider id.
+func providerOf(t *testing.T, svc *Service, id string) *provider.Provider {
+	t.Helper()
+	p, err := svc.Provider(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

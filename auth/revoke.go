@@ -25,11 +25,14 @@ func (e *RevokeError) Error() string {
 
 func (e *RevokeError) Unwrap() error { return e.Err }
 
-// revoke asks p's revocation endpoint (RFC 7009) to revoke a's refresh
-// token (or its access token when there is none) with the same client
-// authentication as the token endpoint; a public client sends client_id in
-// the body (§2.1). It returns nil when the provider has no revocation
-// endpoint.
+// revoke asks p's revocation endpoint (RFC 7009) to revoke both of a's
+// tokens (§2: access and refresh tokens alike), the access token first and
+// then the refresh token (whose revocation may take the access token with
+// it, §2.1, but need not), with the same client authentication as the
+// token endpoint; a public client sends client_id in the body (§2.1). Both
+// are tried; the first failure is returned. It returns nil when the
+// provider has no revocation endpoint, and ErrProviderChanged (nothing
+// sent) when a is no longer bound to p.
 func (s *Service) revoke(ctx context.Context, p *provider.Provider, a *Account) error {
 	if p.Protocol == provider.OAuth1 {
 		return nil // OAuth 1.0a has no standard revocation
@@ -41,26 +44,41 @@ func (s *Service) revoke(ctx context.Context, p *provider.Provider, a *Account) 
 	if r.revokeURL == "" {
 		return nil
 	}
-	token, hint := a.Token.RefreshToken, "refresh_token"
-	if token == "" {
-		token, hint = a.Token.AccessToken, "access_token"
+	if !a.BoundTo(p) {
+		return ErrProviderChanged
 	}
-	// The same client authentication as the token endpoint (§2.1).
-	resp, _, err := s.postForm(ctx, p, "revocation", r.revokeURL, url.Values{"token": {token}, "token_type_hint": {hint}})
-	if err != nil {
-		return err
+	var first error
+	for _, t := range []struct{ token, hint string }{
+		{a.Token.AccessToken, "access_token"},
+		{a.Token.RefreshToken, "refresh_token"},
+	} {
+		if t.token == "" {
+			continue
+		}
+		// The same client authentication as the token endpoint (§2.1).
+		resp, _, err := s.postForm(ctx, p, "revocation", r.revokeURL, url.Values{"token": {t.token}, "token_type_hint": {t.hint}})
+		if err == nil && resp.StatusCode != http.StatusOK {
+			err = newResponseError(p.DisplayName(), "revocation", r.revokeURL, resp.StatusCode, "refused the revocation")
+		}
+		if err != nil && first == nil {
+			first = err
+		}
+		if ctx.Err() != nil {
+			break
+		}
 	}
-	if resp.StatusCode != http.StatusOK {
-		return newResponseError(p.DisplayName(), "revocation", r.revokeURL, resp.StatusCode, "refused the revocation")
-	}
-	return nil
+	return first
 }
 
 // Logout signs out of provider id: it asks the provider to revoke the
 // token (RFC 7009, where the provider has a revocation endpoint), then
 // deletes the account from the keychain whatever the provider answered. It
 // reports whether an account was stored. When only the revocation failed,
-// the deletion has happened and the error is a *RevokeError.
+// the deletion has happened and the error is a *RevokeError. It holds the
+// account's write lock throughout (accountLocks.write), so a refresh in
+// flight cannot save the account again afterwards, nor a sign-in finishing
+// meanwhile be deleted unrevoked. An account no longer bound to p
+// (ErrProviderChanged) is deleted without sending its tokens anywhere.
 func (s *Service) Logout(ctx context.Context, id string) (bool, error) {
 	if err := ctx.Err(); err != nil {
 		return false, err
@@ -68,11 +86,16 @@ func (s *Service) Logout(ctx context.Context, id string) (bool, error) {
 	p, err := s.Provider(id)
 	var unknown *UnknownProviderError
 	if errors.As(err, &unknown) {
-		return s.forgetOrphan(id, err)
+		return s.forgetOrphan(ctx, id, err)
 	}
 	if err != nil {
 		return false, err
 	}
+	unlock, err := s.locks.write(ctx, p.ID)
+	if err != nil {
+		return false, err
+	}
+	defer unlock()
 	a, err := s.load(p)
 	var sie *SignInError
 	if errors.As(err, &sie) {
@@ -100,7 +123,7 @@ func (s *Service) Logout(ctx context.Context, id string) (bool, error) {
 // forgetOrphan deletes the account of an id whose provider has left the
 // config (Orphans), or returns unknown when there is none. Nothing can be
 // revoked without the provider's settings: the *RevokeError says so.
-func (s *Service) forgetOrphan(id string, unknown error) (bool, error) {
+func (s *Service) forgetOrphan(ctx context.Context, id string, unknown error) (bool, error) {
 	orphans, err := s.Orphans()
 	if err != nil {
 		return false, err
@@ -108,6 +131,11 @@ func (s *Service) forgetOrphan(id string, unknown error) (bool, error) {
 	if !slices.Contains(orphans, id) {
 		return false, unknown
 	}
+	unlock, err := s.locks.write(ctx, id)
+	if err != nil {
+		return false, err
+	}
+	defer unlock()
 	if err := s.store.Delete(id); err != nil {
 		return false, err
 	}

@@ -152,12 +152,63 @@ func (s *Service) load(p *provider.Provider) (*Account, error) {
 	return decodeAccount(p.ID, data)
 }
 
+// save writes a to the keychain; the caller holds the account's write
+// lock (write, commit). A record that would exceed keychain.MaxRecordSize
+// is written with its profile trimmed (trimProfile, Profile.Trimmed), a
+// change a sees too.
 func (s *Service) save(a *Account) error {
 	data, err := encodeAccount(a)
 	if err != nil {
 		return err
 	}
+	if len(data) > keychain.MaxRecordSize {
+		trimProfile(&a.Profile)
+		if data, err = encodeAccount(a); err != nil {
+			return err
+		}
+	}
 	return s.store.Save(a.ProviderID, data)
+}
+
+// write saves a sign-in's account a of provider p, bound to p, under the
+// account's write lock (accountLocks.write), replacing whatever is stored:
+// a sign-in is the person's own, latest word.
+func (s *Service) write(ctx context.Context, p *provider.Provider, a *Account) error {
+	unlock, err := s.locks.write(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	a.Bound = BindingOf(p)
+	return s.save(a)
+}
+
+// commit saves fresh, the renewal (refresh, recheck, refusal) of base,
+// under the account's write lock, unless the record changed since base was
+// read: when it is gone (signed out meanwhile) nothing is written and the
+// *SignInError says not signed in; when it is another one (a newer
+// sign-in, or a renewal by another process: its obtained_at or access
+// token differ) it is kept and returned as it is, so nothing resurrects an
+// account or overwrites a newer one. fresh is bound to p (a record from
+// before bindings gets one here). It returns the account now stored.
+func (s *Service) commit(ctx context.Context, p *provider.Provider, base, fresh *Account) (*Account, error) {
+	unlock, err := s.locks.write(context.WithoutCancel(ctx), p.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	now, err := s.load(p)
+	if err != nil {
+		return nil, err
+	}
+	if !now.ObtainedAt.Equal(base.ObtainedAt) || now.Token.AccessToken != base.Token.AccessToken {
+		return now, nil
+	}
+	fresh.Bound = BindingOf(p)
+	if err := s.save(fresh); err != nil {
+		return nil, err
+	}
+	return fresh, nil
 }
 
 // Status is what the faces show for one provider.
@@ -171,8 +222,19 @@ type Status struct {
 
 // StatusOf is the status of provider p with account a (nil: not signed
 // in) at now.
+// An account no longer bound to p (its provider's settings changed,
+// ErrProviderChanged) is StateNeedsSignIn.
 func StatusOf(p *provider.Provider, a *Account, now time.Time) Status {
-	return Status{Provider: p, Can: CapabilitiesOf(p), Account: a, State: StateOf(a, now)}
+	return Status{Provider: p, Can: CapabilitiesOf(p), Account: a, State: stateFor(p, a, now)}
+}
+
+// stateFor is StateOf(a, now), and StateNeedsSignIn when a is not bound
+// to p any more.
+func stateFor(p *provider.Provider, a *Account, now time.Time) State {
+	if a != nil && !a.BoundTo(p) {
+		return StateNeedsSignIn
+	}
+	return StateOf(a, now)
 }
 
 // Statuses returns the status of every configured provider, in config
@@ -196,7 +258,7 @@ func (s *Service) Statuses() ([]Status, error) {
 			}
 		default:
 			st.Account = a
-			st.State = StateOf(a, s.now())
+			st.State = stateFor(p, a, s.now())
 		}
 		out = append(out, st)
 	}
@@ -223,7 +285,9 @@ func (s *Service) Orphans() ([]string, error) {
 // Token returns a usable token set for provider id: the stored one while
 // it is valid, else a refreshed one (see refresh) when a refresh token is
 // held. Otherwise a *SignInError says to sign in again (ErrExpired,
-// ErrRefused).
+// ErrRefused; ErrProviderChanged when the account's Binding no longer
+// matches p: nothing is sent then). A token whose expiry has passed is
+// never handed out.
 func (s *Service) Token(ctx context.Context, id string) (*Account, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -235,6 +299,9 @@ func (s *Service) Token(ctx context.Context, id string) (*Account, error) {
 	a, err := s.load(p)
 	if err != nil {
 		return nil, err
+	}
+	if !a.BoundTo(p) {
+		return nil, &SignInError{ID: p.ID, Name: p.DisplayName(), Err: ErrProviderChanged}
 	}
 	switch StateOf(a, s.now()) {
 	case StateRefreshable:

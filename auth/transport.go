@@ -11,7 +11,9 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
+	"strings"
 
 	"latchkey/auth/provider"
 )
@@ -44,12 +46,14 @@ func withEndpoint(ctx context.Context, provider, role string) context.Context {
 }
 
 // guardClient returns a client that sends through base (nil: a default
-// transport) via guard. Timeouts and redirects follow base.
+// transport) via guard. Timeouts follow base; redirects follow
+// checkRedirect, whatever base says.
 func guardClient(base *http.Client) *http.Client {
 	c := &http.Client{}
 	if base != nil {
 		*c = *base
 	}
+	c.CheckRedirect = checkRedirect
 	next := c.Transport
 	if next == nil {
 		next = http.DefaultTransport
@@ -105,6 +109,66 @@ func (g *guard) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	resp.ContentLength = int64(len(body))
 	return resp, nil
+}
+
+// maxRedirects bounds the same-origin redirects one provider GET follows.
+const maxRedirects = 5
+
+// checkRedirect is the one redirect policy of every provider request sent
+// through the Service's client (guardClient); auth/oauth1's signed
+// resource requests apply it after their own same-host rule, and its token
+// requests never follow a redirect at all. A redirect answer to a POST
+// (token, refresh, revocation, device authorization and device token
+// requests: RFC 6749 §3.2, RFC 7009 §2, RFC 8628 §3.1) is never followed:
+// a 307 or 308 would resend the body (the code and its code_verifier, the
+// client_secret, the refresh token) to wherever Location says, so it is a
+// *ResponseError naming the provider and the endpoint. A GET (userinfo,
+// discovery, JWKS: each either carries the access token or fetches what
+// decides who the person is) follows at most maxRedirects redirects, and
+// only within its origin (scheme, host and port, RFC 6454 §4); a redirect
+// to another origin is refused the same way. Profile pictures (Avatar) do
+// not use this client: they carry no credential and may live on a CDN.
+func checkRedirect(req *http.Request, via []*http.Request) error {
+	first := via[0]
+	info, _ := first.Context().Value(endpointKey{}).(endpointInfo)
+	if info.role == "" {
+		info.role = "provider"
+	}
+	status := 0
+	if req.Response != nil {
+		status = req.Response.StatusCode
+	}
+	where := first.URL.Scheme + "://" + first.URL.Host + first.URL.Path
+	target := req.URL.Scheme + "://" + req.URL.Host
+	switch {
+	case first.Method != http.MethodGet && first.Method != http.MethodHead:
+		return newResponseError(info.provider, info.role, where, status,
+			"answered with a redirect to another address ("+sanitize(target)+"), which Latchkey does not follow for a request that carries credentials")
+	case !sameOrigin(req.URL, first.URL):
+		return newResponseError(info.provider, info.role, where, status,
+			"answered with a redirect to another address ("+sanitize(target)+"), which Latchkey does not follow: only redirects within "+first.URL.Scheme+"://"+first.URL.Host+" are")
+	case len(via) > maxRedirects:
+		return newResponseError(info.provider, info.role, where, status, fmt.Sprintf("answered with more than %d redirects, which Latchkey does not follow further", maxRedirects))
+	}
+	return nil
+}
+
+// sameOrigin reports whether a and b share scheme, host and port (RFC 6454
+// §4; an absent port is the scheme's default).
+func sameOrigin(a, b *url.URL) bool {
+	port := func(u *url.URL) string {
+		if p := u.Port(); p != "" {
+			return p
+		}
+		switch strings.ToLower(u.Scheme) {
+		case "https":
+			return "443"
+		case "http":
+			return "80"
+		}
+		return ""
+	}
+	return strings.EqualFold(a.Scheme, b.Scheme) && strings.EqualFold(a.Hostname(), b.Hostname()) && port(a) == port(b)
 }
 
 // NetFailure says why a request to a provider brought no answer, so the

@@ -87,6 +87,25 @@ func replaceFacts(msg, facts, words string) string {
 	return words
 }
 
+// UnrevokedNote says what signing out of p leaves valid at the provider,
+// for face f, when p cannot revoke tokens (CapabilitiesOf(p).Revocable is
+// false: no revoke_url for OAuth 2.0, RFC 7009; OAuth 1.0a, RFC 5849, has
+// no standard revocation): a's access token stays valid there until it
+// expires, or, with no expiry known, until the person removes Latchkey's
+// access in their account settings at the provider. It is "" when p can
+// revoke (Logout asks it to) or a is nil. The words name neither a button
+// nor a command, so both faces show them as they are.
+func UnrevokedNote(p *provider.Provider, a *Account, f Face) string {
+	if a == nil || CapabilitiesOf(p).Revocable {
+		return ""
+	}
+	name := p.DisplayName()
+	if e := a.Token.Expiry; !e.IsZero() {
+		return fmt.Sprintf("Signing out does not end the access token at %s: it stays valid there until it expires (%s).", name, e.Local().Format("2 Jan 2006 15:04"))
+	}
+	return fmt.Sprintf("Signing out does not end the access token at %s, and it has no expiry: it stays valid there until you remove Latchkey's access in your account settings at %s.", name, name)
+}
+
 // pick returns cli for the command line and window for the window.
 func pick(f Face, cli, window string) string {
 	if f == CLI {

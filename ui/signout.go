@@ -17,6 +17,8 @@ func (w *window) confirmSignOut(i int) {
 	msg := fmt.Sprintf("Latchkey will delete the token of %s from your keychain. You can sign in again at any time.", userOf(st))
 	if st.Can.Revocable {
 		msg = fmt.Sprintf("Latchkey will ask %s to revoke the token of %s, where it offers that, and delete the token from your keychain. You can sign in again at any time.", name, userOf(st))
+	} else if note := auth.UnrevokedNote(st.Provider, st.Account, auth.Window); note != "" {
+		msg += "\n\n" + note
 	}
 	d := dialog.NewConfirm("Sign out of "+name+"?", msg, func(ok bool) {
 		w.escape = nil

@@ -57,6 +57,9 @@ func TestSignOutWithoutRevocation(t *testing.T) {
 	if !strings.Contains(got, "delete the token of Ada Lovelace from your keychain") || strings.Contains(got, "revoke") {
 		t.Fatalf("the confirmation says: %s", got)
 	}
+	if !strings.Contains(got, "Signing out does not end the access token at Test IdP: it stays valid there until it expires") || strings.Contains(got, "latchkey") {
+		t.Fatalf("the confirmation does not say the access token stays valid: %s", got)
+	}
 	test.Tap(h.button(h.overlay(), "Cancel"))
 }
 

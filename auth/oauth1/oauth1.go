@@ -125,7 +125,8 @@ func (t AccessToken) LogValue() slog.Value { return slog.StringValue(t.String())
 // POST. callback is the loopback URL the provider redirects to, or "oob"
 // when the person will paste the verifier. The answer must carry
 // oauth_callback_confirmed=true (case-insensitive), else
-// ErrCallbackNotConfirmed. A non-token answer is an *EndpointError.
+// ErrCallbackNotConfirmed. A non-token answer (an empty oauth_token or
+// oauth_token_secret included) is an *EndpointError.
 func (c *Config) RequestToken(ctx context.Context, callback string) (*RequestToken, error) {
 	s, err := c.prepare()
 	if err != nil {
@@ -142,7 +143,7 @@ func (c *Config) RequestToken(ctx context.Context, callback string) (*RequestTok
 	if t.err != nil {
 		return nil, t.err
 	}
-	if err != nil || rt.Token == "" {
+	if err != nil || rt.Token == "" || rt.Secret == "" { // §2.1: both are required
 		return nil, t.notAToken()
 	}
 	if !strings.EqualFold(t.answer.form.Get("oauth_callback_confirmed"), "true") {
@@ -204,7 +205,8 @@ func (c *Config) Verifier(rt *RequestToken, callback url.Values) (string, error)
 // AccessToken exchanges the authorized request token and its verifier for
 // token credentials (RFC 5849 §2.3) with a signed POST. Surrounding white
 // space of a pasted verifier is ignored; an empty one is ErrMissingVerifier.
-// A non-token answer is an *EndpointError.
+// A non-token answer (an empty oauth_token or oauth_token_secret included)
+// is an *EndpointError.
 func (c *Config) AccessToken(ctx context.Context, rt *RequestToken, verifier string) (*AccessToken, error) {
 	s, err := c.prepare()
 	if err != nil {
@@ -222,7 +224,7 @@ func (c *Config) AccessToken(ctx context.Context, rt *RequestToken, verifier str
 	if t.err != nil {
 		return nil, t.err
 	}
-	if err != nil || at.Token == "" {
+	if err != nil || at.Token == "" || at.Secret == "" { // §2.3: both are required
 		return nil, t.notAToken()
 	}
 	extra := make(map[string]string, len(at.AdditionalData))
@@ -236,8 +238,10 @@ func (c *Config) AccessToken(ctx context.Context, rt *RequestToken, verifier str
 // 5849 §3), e.g. the GET of the profile. Each request is bounded by its own
 // context and by ctx. It sends through HTTPClient's Transport (nil: the
 // default transport) with HTTPClient's Jar and Timeout, refuses plain http
-// to a non-loopback host, and follows redirects only within the same scheme
-// and host (each hop signed anew), then as HTTPClient.CheckRedirect allows.
+// to a non-loopback host, and follows a redirect only when
+// HTTPClient.CheckRedirect (when set; its error is returned as it is)
+// allows it and it stays within the same scheme and host (each hop signed
+// anew).
 // It is safe for concurrent use.
 func (c *Config) Client(ctx context.Context, at *AccessToken) (*http.Client, error) {
 	s, err := c.prepare()
@@ -262,13 +266,15 @@ func (c *Config) Client(ctx context.Context, at *AccessToken) (*http.Client, err
 		Jar:       c.HTTPClient.Jar,
 		Timeout:   c.HTTPClient.Timeout,
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
+			if next != nil { // the application's rule first: its words name the endpoint
+				if err := next(req, via); err != nil {
+					return err
+				}
+			}
 			if first := via[0].URL; req.URL.Scheme != first.Scheme || req.URL.Host != first.Host {
 				return errors.New("oauth1: not following a redirect to another host with signed credentials")
 			}
-			if next != nil {
-				return next(req, via)
-			}
-			if len(via) >= 10 {
+			if next == nil && len(via) >= 10 {
 				return errors.New("oauth1: stopped after 10 redirects")
 			}
 			return nil

@@ -165,8 +165,12 @@ func (i *Issuer) CheckResponse(provider string, q url.Values) error {
 	switch {
 	case !present && !i.Metadata.IssParameterSupported:
 		return nil
-	case !present || len(iss) != 1 || iss[0] == "":
+	case !present:
 		return &IssuerMismatchError{Provider: provider, Source: "authorization", Configured: i.ID}
+	case len(iss) != 1:
+		return &IssuerMismatchError{Provider: provider, Source: "authorization", Configured: i.ID, Got: strings.Join(iss, ", ")}
+	case iss[0] == "":
+		return &IssuerMismatchError{Provider: provider, Source: "authorization", Configured: i.ID, Empty: true}
 	case iss[0] != i.ID:
 		return &IssuerMismatchError{Provider: provider, Source: "authorization", Configured: i.ID, Got: iss[0]}
 	}
@@ -183,13 +187,17 @@ type IssuerMismatchError struct {
 	Source     string // "discovery" or "authorization"
 	URL        string // the discovery document, for Source "discovery"
 	Configured string
-	Got        string // "" when an authorization response lacked iss
+	Got        string // "" when an authorization response lacked iss (or, with Empty, held an empty one)
+	Empty      bool   // the authorization response held iss, but empty
 }
 
 func (e *IssuerMismatchError) Error() string {
 	if e.Source == "discovery" {
 		return fmt.Sprintf("%s's discovery document (%s) names the issuer %q, not the configured issuer %q; set issuer in providers.toml to exactly the provider's issuer (a trailing slash counts)",
 			e.Provider, e.URL, line(e.Got), e.Configured)
+	}
+	if e.Got == "" && e.Empty {
+		return fmt.Sprintf("%s: the answer from the browser carries an empty iss (RFC 9207); it may come from another provider, so nothing was exchanged; start the sign-in again", e.Provider)
 	}
 	if e.Got == "" {
 		return fmt.Sprintf("%s: the answer from the browser carries no iss although the provider says it always sends one (RFC 9207); it may come from another provider, so nothing was exchanged; start the sign-in again", e.Provider)

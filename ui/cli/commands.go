@@ -295,8 +295,12 @@ func (c *runner) logout(ctx context.Context, args []string) error {
 		return err
 	}
 	name := args[0] // an account whose provider has left the config has only its id
+	note := ""
 	if p, err := svc.Provider(args[0]); err == nil {
 		name = p.DisplayName()
+		if a, err := svc.Account(p.ID); err == nil {
+			note = auth.UnrevokedNote(p, a, auth.CLI)
+		}
 	}
 	had, err := svc.Logout(ctx, args[0])
 	var re *auth.RevokeError
@@ -307,6 +311,9 @@ func (c *runner) logout(ctx context.Context, args []string) error {
 	}
 	if had {
 		fmt.Fprintf(c.Stdout, "Signed out of %s\n", name)
+		if note != "" {
+			fmt.Fprintf(c.Stderr, "latchkey: note: %s\n", note)
+		}
 	} else {
 		fmt.Fprintf(c.Stdout, "Not signed in to %s; nothing to do\n", name)
 	}

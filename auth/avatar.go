@@ -100,7 +100,7 @@ func (s *Service) Avatar(ctx context.Context, rawURL string) ([]byte, error) {
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
-		return nil, fail(0, "is not a usable URL (%v)", err)
+		return nil, fail(0, "is not a usable URL")
 	}
 	req.Header.Set("Accept", "image/png, image/jpeg, image/gif")
 	resp, err := client.Do(req)
@@ -112,7 +112,7 @@ func (s *Service) Avatar(ctx context.Context, rawURL string) ([]byte, error) {
 		if errors.As(err, &ae) {
 			return nil, ae
 		}
-		return nil, fail(0, "could not be fetched (%v)", unwrapURL(err))
+		return nil, fail(0, "%s", netFailure(err).problem())
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
@@ -125,7 +125,7 @@ func (s *Service) Avatar(ctx context.Context, rawURL string) ([]byte, error) {
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxAvatarBytes+1))
 	if err != nil {
-		return nil, fail(resp.StatusCode, "broke off (%v)", err)
+		return nil, fail(resp.StatusCode, "%s", netFailure(err).problem())
 	}
 	if len(body) > MaxAvatarBytes {
 		return nil, fail(resp.StatusCode, "is larger than %d KiB", MaxAvatarBytes>>10)
@@ -140,14 +140,4 @@ func (s *Service) Avatar(ctx context.Context, rawURL string) ([]byte, error) {
 		return nil, fail(resp.StatusCode, "is %d×%d pixels; at most %d a side is shown", cfg.Width, cfg.Height, MaxAvatarSide)
 	}
 	return body, nil
-}
-
-// unwrapURL drops the *url.Error wrapper, whose text repeats the full URL
-// (query included).
-func unwrapURL(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return ue.Err
-	}
-	return err
 }

@@ -8,6 +8,7 @@ import (
 	"image/color"
 	"image/jpeg"
 	"image/png"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -148,5 +149,25 @@ func TestAvatarCancelled(t *testing.T) {
 	}()
 	if _, err := svc.Avatar(ctx, srv.URL+"/slow.png"); !errors.Is(err, context.Canceled) {
 		t.Fatalf("Avatar after cancel = %v, want context.Canceled", err)
+	}
+}
+
+// TestAvatarUnreachableInWords: a picture on a host that cannot be reached,
+// or that is not trusted, fails in words, never Go's error text.
+func TestAvatarUnreachableInWords(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := "https://" + ln.Addr().String() + "/a.png"
+	ln.Close()
+	untrusted := httptest.NewTLSServer(http.NotFoundHandler())
+	defer untrusted.Close()
+	svc := New(Options{Config: &provider.Config{}})
+	for u, want := range map[string]string{closed: "cannot be reached", untrusted.URL + "/a.png": "TLS certificate could not be verified"} {
+		_, err := svc.Avatar(context.Background(), u)
+		if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "dial tcp") || strings.Contains(err.Error(), "x509") {
+			t.Errorf("Avatar(%q) = %v, want %q in words", u, err, want)
+		}
 	}
 }

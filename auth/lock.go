@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -64,13 +65,13 @@ func (l *accountLocks) take(ctx context.Context, key, name string) (func(), erro
 		cache, err := os.UserCacheDir()
 		if err != nil {
 			<-sem
-			return nil, fmt.Errorf("cannot find a folder for lock files (%v); set XDG_CACHE_HOME", err)
+			return nil, errors.New("cannot find a folder for lock files: neither XDG_CACHE_HOME nor HOME is set; set one of them")
 		}
 		dir = filepath.Join(cache, "latchkey", "locks")
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		<-sem
-		return nil, fmt.Errorf("cannot create the lock folder %s: %v", dir, err)
+		return nil, fmt.Errorf("cannot create the lock folder %s (%s); check that you may write there", dir, filelock.Reason(err))
 	}
 	unlockFile, err := filelock.Lock(ctx, filepath.Join(dir, name))
 	if err != nil {

@@ -184,6 +184,19 @@ const (
 	NetBroken                        // the connection failed or closed without an answer
 )
 
+// problem is what a request that failed this way did, in words.
+func (n NetFailure) problem() string {
+	switch n {
+	case NetUnreachable:
+		return "cannot be reached"
+	case NetTimeout:
+		return "did not answer in time"
+	case NetUntrusted:
+		return "cannot be trusted: its TLS certificate could not be verified"
+	}
+	return "closed the connection without an answer"
+}
+
 // netFailure classifies the error of a request that got no answer, by type
 // (errors.As/errors.Is), never by its text.
 func netFailure(err error) NetFailure {
@@ -211,16 +224,7 @@ func netFailure(err error) NetFailure {
 // noAnswer is the *ResponseError for a request to name's role endpoint at
 // rawURL that got no answer, for the reason n.
 func noAnswer(name, role, rawURL string, n NetFailure) *ResponseError {
-	problem := "closed the connection without an answer"
-	switch n {
-	case NetUnreachable:
-		problem = "cannot be reached"
-	case NetTimeout:
-		problem = "did not answer in time"
-	case NetUntrusted:
-		problem = "cannot be trusted: its TLS certificate could not be verified"
-	}
-	e := newResponseError(name, role, rawURL, 0, problem)
+	e := newResponseError(name, role, rawURL, 0, n.problem())
 	e.Net = n
 	return e
 }

@@ -14,7 +14,7 @@ import (
 func Lock(ctx context.Context, path string) (func(), error) {
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
 	if err != nil {
-		return nil, fmt.Errorf("cannot open the lock file %s: %v", path, err)
+		return nil, fmt.Errorf("cannot open the lock file %s (%s)", path, Reason(err))
 	}
 	done := make(chan error, 1)
 	go func() { done <- syscall.Flock(int(f.Fd()), syscall.LOCK_EX) }()
@@ -26,7 +26,7 @@ func Lock(ctx context.Context, path string) (func(), error) {
 	case err := <-done:
 		if err != nil {
 			_ = f.Close()
-			return nil, fmt.Errorf("cannot lock %s: %v", path, err)
+			return nil, fmt.Errorf("cannot lock %s (%s)", path, Reason(err))
 		}
 		return release, nil
 	case <-ctx.Done():

@@ -360,7 +360,7 @@ func (s *Store) index(id string, add bool) error {
 // lockIndex takes the index's lock file (IndexLock) and returns its release.
 func (s *Store) lockIndex() (func(), error) {
 	if err := os.MkdirAll(s.indexLock, 0o700); err != nil {
-		return nil, fmt.Errorf("cannot create the lock folder %s: %w", s.indexLock, err)
+		return nil, fmt.Errorf("cannot create the lock folder %s (%s); check that you may write there", s.indexLock, filelock.Reason(err))
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), indexLockTimeout)
 	defer cancel()

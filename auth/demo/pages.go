@@ -162,7 +162,16 @@ func (s *Server) consent(w http.ResponseWriter, r *http.Request) {
 				resultPage(w, http.StatusBadRequest, "This sign-in has ended", "It was already decided or is more than ten minutes old.")
 				return
 			}
-			op.AuthRequestError(w, r, a, oidc.ErrAccessDenied().WithDescription("The person pressed Deny on the demo consent page."), s.op)
+			// The standard refusal (RFC 6749 §4.1.2.1) with the state, built
+			// here rather than by op.AuthRequestError, which logs the state.
+			e := oidc.ErrAccessDenied().WithDescription("The person pressed Deny on the demo consent page.")
+			e.State = a.state
+			to, err := op.AuthResponseURL(a.redirectURI, a.responseType, a.responseMode, e, s.op.Encoder())
+			if err != nil {
+				resultPage(w, http.StatusInternalServerError, "Denied", "Latchkey was not signed in, and could not be told so: cancel the sign-in there.")
+				return
+			}
+			http.Redirect(w, r, to, http.StatusFound)
 		default:
 			resultPage(w, http.StatusBadRequest, "No decision", "Press Allow or Deny.")
 		}

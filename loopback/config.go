@@ -84,6 +84,23 @@ func CheckRedirectURI(raw string) error {
 	return err
 }
 
+// SameRedirectURI reports whether redirect URIs a and b name the same
+// callback: the same host (as written, without regard to case), port (none
+// counts as one value: a free port) and path. Each must pass
+// CheckRedirectURI; one that does not is the same as nothing. The empty
+// string is DefaultRedirectURI.
+func SameRedirectURI(a, b string) bool {
+	if a == "" {
+		a = DefaultRedirectURI
+	}
+	if b == "" {
+		b = DefaultRedirectURI
+	}
+	ta, errA := parseRedirectURI(a)
+	tb, errB := parseRedirectURI(b)
+	return errA == nil && errB == nil && strings.EqualFold(ta.host, tb.host) && ta.port == tb.port && ta.path == tb.path
+}
+
 // parseRedirectURI checks raw against the rules of Config.RedirectURI.
 func parseRedirectURI(raw string) (target, error) {
 	u, err := url.Parse(raw)

@@ -272,6 +272,8 @@ func TestDefaultRedirectURIIsPerProvider(t *testing.T) {
 		"http://[::1]/cb":          "http://[::1]:<any port>/cb",
 		"http://localhost/a%20b":   "http://localhost:<any port>/a%20b",
 		"http://127.0.0.1":         "http://127.0.0.1:<any port>",
+		"http://127.0.0.1:8400/é":  "http://127.0.0.1:8400/%C3%A9",
+		"http://127.0.0.1:/cb":     "http://127.0.0.1:<any port>/cb",
 	} {
 		p := Provider{RedirectURI: uri}
 		if got := p.RedirectURIToRegister(); got != register {

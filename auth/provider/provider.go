@@ -53,20 +53,19 @@ func DefaultRedirectURI(id string) string {
 // RedirectURIToRegister is the redirect URI to register at the provider
 // for p, as people read it: p.RedirectURI, with "<any port>" where no port
 // is fixed ("http://127.0.0.1:<any port>/callback/work"; RFC 8252 §7.3
-// asks providers to accept any port for a loopback redirect).
+// asks providers to accept any port for a loopback redirect). It is built
+// from the parsed URI, its path escaped, so it is plain ASCII; "" when
+// p.RedirectURI is not a URL with a host (Load refuses such a provider).
 func (p *Provider) RedirectURIToRegister() string {
 	u, err := url.Parse(p.RedirectURI)
-	if err != nil || u.Host == "" {
-		return p.RedirectURI
+	if err != nil || u.Host == "" || u.User != nil {
+		return ""
 	}
-	if u.Port() != "" {
-		return p.RedirectURI
+	host := strings.TrimSuffix(u.Host, ":") // "http://127.0.0.1:/cb": an empty port is no port
+	if u.Port() == "" {
+		host += ":<any port>"
 	}
-	host := u.Host
-	if strings.HasSuffix(host, ":") { // "http://127.0.0.1:/cb": an empty port is no port
-		host = strings.TrimSuffix(host, ":")
-	}
-	return u.Scheme + "://" + host + ":<any port>" + u.EscapedPath()
+	return u.Scheme + "://" + host + u.EscapedPath()
 }
 
 // MaxResponseBytes bounds every provider answer Latchkey reads (token,

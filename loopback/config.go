@@ -40,7 +40,16 @@ type Config struct {
 	// page; an error shows the failure page with err.Error(), so it must be
 	// text meant for the person and hold no secret. Either way that request
 	// is the one accepted callback: Wait returns its query and this error,
-	// and the listener closes. Check is called at most once per Server.
+	// and the listener closes.
+	//
+	// An error that wraps ErrForeign (errors.Is) says "not this sign-in"
+	// (a state or oauth_token that is not ours: a forged or stale
+	// request): that callback gets the failure page (400) and the wait goes
+	// on, for up to MaxForeignCallbacks of them; the next one is accepted
+	// like any other error, so a flood ends the wait.
+	//
+	// Check judges one callback at a time (one arriving meanwhile gets 410)
+	// and is called at most MaxForeignCallbacks+1 times per Server.
 	// Default nil: every callback is a success.
 	Check func(url.Values) error
 
@@ -49,7 +58,24 @@ type Config struct {
 	// *TimeoutError (errors.Is ErrTimeout). Zero or negative means
 	// DefaultTimeout.
 	Timeout time.Duration
+
+	// readHeaderTimeout and idleTimeout bound a connection that sends its
+	// request headers slowly, or none after a response; zero means
+	// defaultReadHeaderTimeout and defaultIdleTimeout. Tests shorten them.
+	readHeaderTimeout, idleTimeout time.Duration
 }
+
+// MaxForeignCallbacks bounds the callbacks Config.Check may refuse as
+// foreign (ErrForeign) before one ends the wait.
+const MaxForeignCallbacks = 20
+
+// Connection timeouts of the listener. A browser sends its request at once
+// and makes at most one more (a favicon); a connection that dawdles is
+// another program's and is closed.
+const (
+	defaultReadHeaderTimeout = 10 * time.Second
+	defaultIdleTimeout       = 5 * time.Second
+)
 
 // withDefaults returns c with its zero fields filled in: the one place
 // defaults are applied.
@@ -59,6 +85,12 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Timeout <= 0 {
 		c.Timeout = DefaultTimeout
+	}
+	if c.readHeaderTimeout <= 0 {
+		c.readHeaderTimeout = defaultReadHeaderTimeout
+	}
+	if c.idleTimeout <= 0 {
+		c.idleTimeout = defaultIdleTimeout
 	}
 	return c
 }
@@ -82,6 +114,23 @@ func CheckRedirectURI(raw string) error {
 	}
 	_, err := parseRedirectURI(raw)
 	return err
+}
+
+// SameRedirectURI reports whether redirect URIs a and b name the same
+// callback: the same host (as written, without regard to case), port (none
+// counts as one value: a free port) and path. Each must pass
+// CheckRedirectURI; one that does not is the same as nothing. The empty
+// string is DefaultRedirectURI.
+func SameRedirectURI(a, b string) bool {
+	if a == "" {
+		a = DefaultRedirectURI
+	}
+	if b == "" {
+		b = DefaultRedirectURI
+	}
+	ta, errA := parseRedirectURI(a)
+	tb, errB := parseRedirectURI(b)
+	return errA == nil && errB == nil && strings.EqualFold(ta.host, tb.host) && ta.port == tb.port && ta.path == tb.path
 }
 
 // parseRedirectURI checks raw against the rules of Config.RedirectURI.

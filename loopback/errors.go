@@ -12,6 +12,14 @@ import (
 // when Config.Timeout passes without a callback.
 var ErrTimeout = errors.New("no answer from the browser in time; sign in again")
 
+// ErrForeign is what a Config.Check wraps (fmt.Errorf("…: %w",
+// ErrForeign), or an error type whose Is matches it) to say that a callback
+// is not this sign-in's: its state or oauth_token is not the one sent. Such
+// a callback gets the failure page with the Check's message and the wait
+// goes on (a local program cannot end a sign-in with one forged request),
+// up to MaxForeignCallbacks times.
+var ErrForeign = errors.New("this answer does not belong to the sign-in in progress")
+
 // ErrClosed is returned by Wait when Close ended the wait before a callback.
 var ErrClosed = errors.New("the sign-in listener was closed before the browser answered")
 

@@ -10,6 +10,7 @@ package loopback
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log"
@@ -46,6 +47,7 @@ type Server struct {
 
 	mu       sync.Mutex
 	claimed  bool // a callback is being judged by Check
+	foreign  int  // callbacks Check refused as foreign (ErrForeign)
 	finished bool // query and err are final; listeners are closed
 	query    url.Values
 	err      error
@@ -83,10 +85,13 @@ func Start(cfg Config) (*Server, error) {
 	}
 	s.http = &http.Server{
 		Handler:           http.HandlerFunc(s.serveHTTP),
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadHeaderTimeout: cfg.readHeaderTimeout,
+		IdleTimeout:       cfg.idleTimeout,
 		WriteTimeout:      30 * time.Second,
 		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          log.New(io.Discard, "", 0), // never log: requests hold codes
+		// "OPTIONS *" goes to serveHTTP too (404), not to net/http's 200.
+		DisableGeneralOptionsHandler: true,
+		ErrorLog:                     log.New(io.Discard, "", 0), // never log: requests hold codes
 	}
 	s.serving.Add(len(lns)) // before the timer can start drain, which waits on serving
 	timeout := cfg.Timeout
@@ -151,6 +156,20 @@ func (s *Server) claim() bool {
 	return true
 }
 
+// refuseForeign ends the claim of a callback Check found foreign and
+// reports whether the wait goes on: not when it is over already, nor when
+// MaxForeignCallbacks were refused before (this one then ends it).
+func (s *Server) refuseForeign() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.finished || s.foreign >= MaxForeignCallbacks {
+		return false
+	}
+	s.foreign++
+	s.claimed = false
+	return true
+}
+
 // finish makes (query, err) the result unless one already is, and reports
 // whether it did. It closes the listeners at once and drains the server in
 // the background. done is closed here, or for a callback (byCallback) by
@@ -186,7 +205,8 @@ func (s *Server) drain() {
 // serveHTTP answers every request. Only a GET on the exact path, addressed
 // to the redirect URI's host and port, is a callback; anything else
 // (favicon, other paths, other methods, a foreign Host from DNS rebinding)
-// is refused and leaves the wait running.
+// is refused and leaves the wait running, and so does a callback that
+// Check finds foreign (ErrForeign), up to MaxForeignCallbacks.
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("Referrer-Policy", "no-referrer")
@@ -212,6 +232,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	var err error
 	if s.check != nil {
 		err = s.check(query)
+	}
+	if errors.Is(err, ErrForeign) && s.refuseForeign() {
+		assets.WriteFailure(w, http.StatusBadRequest, err.Error())
+		return
 	}
 	if !s.finish(query, err, true) { // a timeout, cancel or Close came first
 		assets.WriteFailure(w, http.StatusGone, goneMessage)

@@ -16,7 +16,7 @@ import (
 )
 
 // newSignInCard is provider i's card while no one is signed in: what
-// signing in does, and Sign in (in the browser), Sign in with a code (RFC
+// signing in does, the redirect URI to register at the provider, and Sign in (in the browser), Sign in with a code (RFC
 // 8628), or both, as st.Can allows.
 func newSignInCard(i int, st auth.Status, act panelActions) fyne.CanvasObject {
 	p, can := st.Provider, st.Can
@@ -49,6 +49,9 @@ func newSignInCard(i int, st auth.Status, act panelActions) fyne.CanvasObject {
 	if site := signInSite(p); site != "" {
 		facts = append(facts, fieldName("Sign-in page"), value(site))
 	}
+	if uri := redirectToRegister(p, can); uri != "" {
+		facts = append(facts, fieldName("Redirect URI to register"), value(uri))
+	}
 	content := []fyne.CanvasObject{wrapped(how)}
 	if len(facts) > 0 {
 		content = append(content, container.New(layout.NewFormLayout(), facts...))
@@ -71,4 +74,14 @@ func signInSite(p *provider.Provider) string {
 		return ""
 	}
 	return u.Host
+}
+
+// redirectToRegister is the redirect URI the person registers at the
+// provider for a sign-in in the browser that comes back to Latchkey, or ""
+// when none does (a pasted verifier, a code on another device).
+func redirectToRegister(p *provider.Provider, can auth.Capabilities) string {
+	if !can.BrowserSignIn || can.PastesVerifier {
+		return ""
+	}
+	return p.RedirectURIToRegister()
 }

@@ -131,7 +131,9 @@ func StartOAuth2() (*OAuth2, error) {
 		return nil, err
 	}
 	common := fosite.DefaultClient{
-		RedirectURIs:  []string{"http://127.0.0.1/callback"},
+		// What a person registers (any port, RFC 8252 §7.3): the default
+		// redirect URI of the ids tests and fakeidp use, and the old one.
+		RedirectURIs:  []string{"http://127.0.0.1/callback/idp", "http://127.0.0.1/callback/example", "http://127.0.0.1/callback"},
 		ResponseTypes: []string{"code"},
 		GrantTypes:    []string{"authorization_code", "refresh_token"},
 		Scopes:        []string{"openid", "profile", "email", "read", "write", "offline_access"},

@@ -87,8 +87,9 @@ const indexLockTimeout = 10 * time.Second
 // indexKey is the item holding the list of account ids.
 const indexKey = "index"
 
-// maxIDLen bounds account ids in bytes.
-const maxIDLen = 128
+// MaxIDLen bounds account ids in bytes. It is the one limit: providers.toml
+// refuses a longer provider id at load (auth/provider).
+const MaxIDLen = 128
 
 // loadAttempts is how many times Load reads a record that a concurrent Save keeps replacing.
 const loadAttempts = 3
@@ -119,7 +120,7 @@ func checkID(op, id string) error {
 	switch {
 	case id == "":
 		why = "it is empty"
-	case len(id) > maxIDLen:
+	case len(id) > MaxIDLen:
 		why = "it is longer than 128 bytes"
 	case !utf8.ValidString(id):
 		why = "it is not valid UTF-8"
@@ -135,7 +136,7 @@ func checkID(op, id string) error {
 		return nil
 	}
 	shown := id
-	if !utf8.ValidString(shown) || len(shown) > maxIDLen {
+	if !utf8.ValidString(shown) || len(shown) > MaxIDLen {
 		shown = ""
 	}
 	return &Error{Kind: InvalidID, Op: op, ID: shown, Err: errors.New(why)}

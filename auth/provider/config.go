@@ -3,6 +3,7 @@ package provider
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"latchkey/auth/keychain"
 	"latchkey/loopback"
 )
 
@@ -115,7 +117,7 @@ func (c *Config) ProblemsFor(id string) []Problem {
 // left out; the rest are returned with defaults filled.
 func Load(path string) *Config {
 	cfg := &Config{Path: path}
-	data, err := os.ReadFile(path)
+	data, err := readAtMost(path, MaxFileBytes+1)
 	if errors.Is(err, fs.ErrNotExist) {
 		cfg.Missing = true
 		return cfg
@@ -128,22 +130,33 @@ func Load(path string) *Config {
 	return cfg
 }
 
+// readAtMost reads up to limit bytes of the file at path: enough for Parse
+// to see that a bigger file is too big, without reading all of it.
+func readAtMost(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, limit))
+}
+
 // Parse decodes and validates providers.toml content; name is used in
 // problems. Each [[provider]] entry is decoded on its own, so a type error
-// in one entry leaves the others usable.
+// in one entry leaves the others usable. Content larger than MaxFileBytes
+// or nested deeper than MaxNesting is refused before decoding, and no
+// problem quotes the file's text (a syntax error names its line and
+// column only: the text could be a secret).
 func Parse(name string, data []byte) ([]Provider, []Problem) {
+	if p := checkLimits(name, data); p != nil {
+		return nil, []Problem{*p}
+	}
 	var file struct {
 		Provider []toml.Primitive `toml:"provider"`
 	}
 	md, err := toml.Decode(string(data), &file)
 	if err != nil {
-		p := Problem{File: name, Message: "not valid TOML: " + err.Error() + "; fix the file, then restart Latchkey"}
-		var pe toml.ParseError
-		if errors.As(err, &pe) {
-			p.Line = pe.Position.Line
-			p.Message = "not valid TOML: " + pe.Message + "; fix the file, then restart Latchkey"
-		}
-		return nil, []Problem{p}
+		return nil, []Problem{syntaxProblem(name, err)}
 	}
 	var probs []Problem
 	for _, k := range md.Undecoded() {
@@ -154,26 +167,28 @@ func Parse(name string, data []byte) ([]Provider, []Problem) {
 	lines := providerLines(data)
 	seen := map[string]bool{}
 	var out []Provider
+	var outLines []int
 	for i, prim := range file.Provider {
 		label := "provider #" + strconv.Itoa(i+1)
 		line := 0
 		if i < len(lines) {
 			line = lines[i]
 		}
+		var raw map[string]any
+		rawErr := md.PrimitiveDecode(prim, &raw)
 		var p Provider
 		if err := md.PrimitiveDecode(prim, &p); err != nil {
-			probs = append(probs, Problem{File: name, Line: line, Provider: label, Message: "cannot decode entry: " + err.Error()})
+			probs = append(probs, Problem{File: name, Line: line, Provider: label, Message: "cannot decode entry: " + wrongTypes(raw) + "; docs/CONFIG.md says what each field holds"})
 			continue
 		}
-		if idPattern.MatchString(p.ID) {
+		if idPattern.MatchString(p.ID) && len(p.ID) <= MaxIDLen {
 			label = p.ID
 		}
 		var entry []Problem
 		add := func(field, msg string) {
 			entry = append(entry, Problem{File: name, Line: line, Provider: label, Field: field, Message: msg})
 		}
-		var raw map[string]any
-		if err := md.PrimitiveDecode(prim, &raw); err == nil {
+		if rawErr == nil {
 			for _, k := range sortedKeys(raw) {
 				if !knownFields[k] {
 					add(k, "unknown field (misspelt?); docs/CONFIG.md lists the fields Latchkey reads")
@@ -191,7 +206,9 @@ func Parse(name string, data []byte) ([]Provider, []Problem) {
 			continue
 		}
 		out = append(out, p)
+		outLines = append(outLines, line)
 	}
+	probs = append(probs, sharedRedirectURIs(name, out, outLines)...)
 	sort.SliceStable(probs, func(a, b int) bool { return probs[a].Line < probs[b].Line })
 	return out, probs
 }
@@ -232,6 +249,94 @@ func providerLines(data []byte) []int {
 
 var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
 
+// MaxIDLen bounds a provider id in bytes: the keychain's limit on an
+// account id (keychain.MaxIDLen), checked at load so that a provider that
+// loads can also be signed in to.
+const MaxIDLen = keychain.MaxIDLen
+
+// wrongTypes names the known fields of an entry whose TOML type does not
+// fit (a string, a list of strings, a table of strings), without their
+// values: "scopes must be a list of strings, like [\"read\", \"write\"]".
+func wrongTypes(raw map[string]any) string {
+	var out []string
+	t := reflect.TypeFor[Provider]()
+	for i := range t.NumField() {
+		f := t.Field(i)
+		v, ok := raw[f.Tag.Get("toml")]
+		if !ok {
+			continue
+		}
+		switch f.Type.Kind() {
+		case reflect.String:
+			if _, ok := v.(string); !ok {
+				out = append(out, f.Tag.Get("toml")+` must be text in quotes, like "value"`)
+			}
+		case reflect.Slice:
+			if !allStrings(v) {
+				out = append(out, f.Tag.Get("toml")+` must be a list of strings, like ["read", "write"]`)
+			}
+		case reflect.Map:
+			m, ok := v.(map[string]any)
+			ok = ok && allStrings(mapValues(m))
+			if !ok {
+				out = append(out, f.Tag.Get("toml")+` must be a table of strings, like { perms = "read" }`)
+			}
+		}
+	}
+	if len(out) == 0 {
+		return "a value has the wrong type"
+	}
+	return strings.Join(out, "; ")
+}
+
+// allStrings reports whether v is a TOML array of strings only.
+func allStrings(v any) bool {
+	var items []any
+	switch a := v.(type) {
+	case []any:
+		items = a
+	case []map[string]any:
+		return len(a) == 0
+	default:
+		return false
+	}
+	for _, x := range items {
+		if _, ok := x.(string); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+func mapValues(m map[string]any) []any {
+	out := make([]any, 0, len(m))
+	for _, v := range m {
+		out = append(out, v)
+	}
+	return out
+}
+
+// sharedRedirectURIs warns about each provider whose redirect URI (host,
+// port and path, as loopback.SameRedirectURI compares them) is that of an
+// earlier one in ps: the answer of one provider could then be caught by a
+// sign-in to the other (the mix-up attack, RFC 9700 §4.4). Both providers
+// keep working: the warning names the later one and the earlier one's id,
+// and never the URI (a value of the file).
+func sharedRedirectURIs(name string, ps []Provider, lines []int) []Problem {
+	var out []Problem
+	for j := range ps {
+		for i := range j {
+			if loopback.SameRedirectURI(ps[i].RedirectURI, ps[j].RedirectURI) {
+				out = append(out, Problem{File: name, Line: lines[j], Provider: ps[j].ID, Field: "redirect_uri",
+					Message: "the same redirect URI as provider " + ps[i].ID + " (line " + strconv.Itoa(lines[i]) + "), so an answer meant for one could reach a sign-in to the other (RFC 9700 §4.4): " +
+						"give each its own path, e.g. remove redirect_uri to use http://127.0.0.1/callback/" + ps[j].ID + ", and register that at the provider (both still work meanwhile)"})
+				break
+			}
+		}
+	}
+	return out
+}
+
 var signatureMethods = map[string]bool{"HMAC-SHA1": true, "HMAC-SHA256": true, "RSA-SHA1": true, "PLAINTEXT": true}
 
 // validate reports each problem of p through add(field, message).
@@ -239,6 +344,8 @@ func (p *Provider) validate(add func(field, msg string)) {
 	switch {
 	case p.ID == "":
 		add("id", `missing: give the provider an id like "work" (lowercase letters, digits and dashes)`)
+	case len(p.ID) > MaxIDLen:
+		add("id", "is "+strconv.Itoa(len(p.ID))+" bytes long, more than the "+strconv.Itoa(MaxIDLen)+" the keychain accepts: choose a shorter id")
 	case !idPattern.MatchString(p.ID):
 		add("id", fmt.Sprintf("%q is not a valid id: use lowercase letters, digits and dashes, starting with a letter or digit", p.ID))
 	}
@@ -303,6 +410,7 @@ func (p *Provider) validate(add func(field, msg string)) {
 	if err := checkRedirectURI(p.RedirectURI); err != nil {
 		add("redirect_uri", err.Error())
 	}
+	p.checkAuthorizeParams(add)
 }
 
 // checkRedirectURI accepts only redirect URIs the loopback listener can

@@ -39,7 +39,7 @@ authorize_params = { perms = "read" }
 		t.Fatalf("got %d providers, want 2", len(ps))
 	}
 	w := ps[0]
-	if w.RedirectURI != DefaultRedirectURI || w.TokenEndpointAuth != AuthNone || w.DisplayName() != "Work SSO" {
+	if w.RedirectURI != DefaultRedirectURI("work") || w.RedirectURI != "http://127.0.0.1/callback/work" || w.TokenEndpointAuth != AuthNone || w.DisplayName() != "Work SSO" {
 		t.Errorf("defaults not filled: %+v", w)
 	}
 	f := ps[1]

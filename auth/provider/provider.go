@@ -36,9 +36,37 @@ const (
 	CallbackOOB      = "oob"      // the person pastes the verifier (RFC 5849 §2.1)
 )
 
-// DefaultRedirectURI is used when a provider sets no redirect_uri: the
-// loopback interface on a free port chosen at each sign-in (RFC 8252 §7.3).
-const DefaultRedirectURI = loopback.DefaultRedirectURI
+// DefaultRedirectURI returns the redirect URI of provider id when it sets no
+// redirect_uri: the loopback interface on a free port chosen at each
+// sign-in (RFC 8252 §7.3), at a path of its own, /callback/<id>, so that no
+// two providers share one (the mix-up defence of RFC 9700 §4.4.2: an answer
+// meant for one provider's sign-in never reaches another's listener, which
+// accepts only its exact path). An id that is not valid gets the plain
+// loopback default; such a provider is refused anyway.
+func DefaultRedirectURI(id string) string {
+	if !idPattern.MatchString(id) {
+		return loopback.DefaultRedirectURI
+	}
+	return loopback.DefaultRedirectURI + "/" + id
+}
+
+// RedirectURIToRegister is the redirect URI to register at the provider
+// for p, as people read it: p.RedirectURI, with "<any port>" where no port
+// is fixed ("http://127.0.0.1:<any port>/callback/work"; RFC 8252 §7.3
+// asks providers to accept any port for a loopback redirect). It is built
+// from the parsed URI, its path escaped, so it is plain ASCII; "" when
+// p.RedirectURI is not a URL with a host (Load refuses such a provider).
+func (p *Provider) RedirectURIToRegister() string {
+	u, err := url.Parse(p.RedirectURI)
+	if err != nil || u.Host == "" || u.User != nil {
+		return ""
+	}
+	host := strings.TrimSuffix(u.Host, ":") // "http://127.0.0.1:/cb": an empty port is no port
+	if u.Port() == "" {
+		host += ":<any port>"
+	}
+	return u.Scheme + "://" + host + u.EscapedPath()
+}
 
 // MaxResponseBytes bounds every provider answer Latchkey reads (token,
 // profile, discovery, OAuth 1.0a token answers). They are a few KB; 1 MiB is
@@ -70,8 +98,8 @@ type Provider struct {
 	// TokenEndpointAuth defaults to client_secret_basic when a client
 	// secret is set and to none otherwise.
 	TokenEndpointAuth string `toml:"token_endpoint_auth"`
-	// RedirectURI defaults to DefaultRedirectURI. A URI without a port
-	// means a free port at each sign-in.
+	// RedirectURI defaults to DefaultRedirectURI(ID). A URI without a
+	// port means a free port at each sign-in.
 	RedirectURI string `toml:"redirect_uri"`
 
 	SignatureMethod string            `toml:"signature_method"` // OAuth 1.0a; default HMAC-SHA1
@@ -92,7 +120,7 @@ func (p *Provider) DisplayName() string {
 func (p *Provider) setDefaults() {
 	p.Protocol = Protocol(strings.ToLower(string(p.Protocol)))
 	if p.RedirectURI == "" {
-		p.RedirectURI = DefaultRedirectURI
+		p.RedirectURI = DefaultRedirectURI(p.ID)
 	}
 	if p.TokenEndpointAuth == "" {
 		p.TokenEndpointAuth = AuthNone

@@ -15,8 +15,9 @@ import (
 	"latchkey/auth/provider"
 )
 
-// providers lists the usable providers and every config problem. It exits
-// 1 when there are problems, so it doubles as a config check.
+// providers lists the usable providers, each with the redirect URI to
+// register at it, and every config problem. It exits 1 when there are
+// problems, so it doubles as a config check.
 func (c *runner) providers(_ context.Context, _ []string) error {
 	svc, err := c.service()
 	if err != nil {
@@ -29,10 +30,17 @@ func (c *runner) providers(_ context.Context, _ []string) error {
 	case len(cfg.Providers) == 0:
 		fmt.Fprintf(c.Stdout, "No usable providers in %s.\n", cfg.Path)
 	default:
+		// REDIRECT URI is what to register at the provider: "-" when the
+		// browser does not come back to Latchkey (a pasted verifier, a
+		// code on another device).
 		tw := tabwriter.NewWriter(c.Stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tNAME\tPROTOCOL")
+		fmt.Fprintln(tw, "ID\tNAME\tPROTOCOL\tREDIRECT URI")
 		for _, p := range cfg.Providers {
-			fmt.Fprintf(tw, "%s\t%s\t%s\n", p.ID, p.DisplayName(), p.Protocol)
+			redirect := "-"
+			if can := auth.CapabilitiesOf(&p); can.BrowserSignIn && !can.PastesVerifier {
+				redirect = p.RedirectURIToRegister()
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", p.ID, p.DisplayName(), p.Protocol, redirect)
 		}
 		tw.Flush()
 	}

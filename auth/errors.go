@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"latchkey/auth/safetext"
+	"latchkey/loopback"
 )
 
 // ProviderError is an error the provider itself reported: an OAuth 2.0
@@ -122,8 +123,9 @@ func (e *SignInError) Unwrap() error { return e.Err }
 
 // errStateMismatch is a callback whose state does not match the sign-in
 // in progress (RFC 6749 §10.12): possibly a forged request. No code is
-// exchanged.
-var errStateMismatch = errors.New("the answer from the browser does not belong to this sign-in (state mismatch); nothing was exchanged, start the sign-in again")
+// exchanged, and it wraps loopback.ErrForeign, so the browser that sent it
+// gets an error page while the sign-in goes on waiting for its own answer.
+var errStateMismatch = fmt.Errorf("the answer from the browser does not belong to this sign-in (state mismatch); nothing was exchanged, start the sign-in again: %w", loopback.ErrForeign)
 
 // sanitize keeps provider-supplied text to one printable line of sane
 // length, safe for a terminal (safetext.Line).

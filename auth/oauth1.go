@@ -78,6 +78,11 @@ func (s *Service) loginOAuth1(ctx context.Context, p *provider.Provider, opts Lo
 				return errors.New("this sign-in had not started yet; start it again")
 			}
 			_, err := c.Verifier(rt, q)
+			if errors.Is(err, oauth1.ErrTokenMismatch) || (err != nil && q.Has("oauth_token") && q.Get("oauth_token") != rt.Token) {
+				// Not this sign-in's callback (a forged or stale request): the
+				// sender gets an error page, the wait goes on (RFC 5849 §2.2).
+				return fmt.Errorf("%w: %w", oauth1Failure(ctx, p, "authorization", p.AuthorizeURL, oauth1.ErrTokenMismatch), loopback.ErrForeign)
+			}
 			return oauth1Failure(ctx, p, "authorization", p.AuthorizeURL, err)
 		},
 	})

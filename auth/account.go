@@ -105,6 +105,15 @@ type Profile struct {
 	Trimmed bool `json:"trimmed,omitempty"`
 }
 
+// TrimmedNote says, when the profile was trimmed, what Latchkey kept of
+// it; "" otherwise. The same words serve every face.
+func (p Profile) TrimmedNote() string {
+	if !p.Trimmed {
+		return ""
+	}
+	return "The provider's profile was too large to keep whole: Latchkey kept the id, name, user name, email and picture, and left out the rest."
+}
+
 // The sizes trimProfile keeps.
 const (
 	maxRawMember    = 1 << 10 // a member of Raw larger than this is dropped

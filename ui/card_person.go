@@ -39,6 +39,9 @@ func newPersonCard(st auth.Status, act panelActions) *personCard {
 	if len(ids) > 0 {
 		lines = append(lines, quiet(strings.Join(ids, " · ")))
 	}
+	if note := prof.TrimmedNote(); note != "" {
+		lines = append(lines, &widget.Label{Text: note, Wrapping: fyne.TextWrapWord, Importance: widget.WarningImportance})
+	}
 	c.avatar = container.NewStack(act.avatar(prof))
 	// The labels sit in the Border's centre, at full width: a Center
 	// container would shrink them to their (ellipsized) minimum.

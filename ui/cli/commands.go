@@ -90,6 +90,9 @@ func (c *runner) login(ctx context.Context, args []string) error {
 		return err
 	}
 	fmt.Fprintf(c.Stdout, "Signed in to %s as %s\n", p.DisplayName(), a.Profile.Display())
+	if note := a.Profile.TrimmedNote(); note != "" {
+		fmt.Fprintln(c.Stderr, note) // stdout stays the one line scripts read
+	}
 	return nil
 }
 
@@ -112,6 +115,9 @@ func (c *runner) loginDevice(ctx context.Context, svc *auth.Service, p *provider
 		return err
 	}
 	fmt.Fprintf(c.Stdout, "Signed in to %s as %s\n", p.DisplayName(), a.Profile.Display())
+	if note := a.Profile.TrimmedNote(); note != "" {
+		fmt.Fprintln(c.Stderr, note) // stdout stays the one line scripts read
+	}
 	return nil
 }
 

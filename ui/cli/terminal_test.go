@@ -64,3 +64,21 @@ func TestTerminalEscapes(t *testing.T) {
 		}
 	}
 }
+
+// TestLoginSaysProfileTrimmed: a 100 KB profile signs in; stdout keeps its
+// one line and stderr says what of the profile was kept.
+func TestLoginSaysProfileTrimmed(t *testing.T) {
+	userinfo := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		b, _ := json.Marshal(map[string]string{"sub": "ada", "name": "Ada Lovelace", "bio": strings.Repeat("x", 100<<10)})
+		_, _ = w.Write(b)
+	}))
+	t.Cleanup(userinfo.Close)
+	idp := authtest.NewOAuth2(t)
+	toml := strings.Replace(idpTOML(idp), fmt.Sprintf("userinfo_url = %q", idp.UserinfoURL()), fmt.Sprintf("userinfo_url = %q", userinfo.URL+"/me"), 1)
+	h := newHarness(t, toml, authtest.NewBrowser())
+	code, out, errs := h.run("", "login", "idp")
+	if code != 0 || out != "Signed in to Test IdP as Ada Lovelace\n" || !strings.Contains(errs, "too large to keep whole") {
+		t.Fatalf("login: exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+}

@@ -50,6 +50,7 @@ func newService(configFlag string) (*auth.Service, error) {
 	return auth.New(auth.Options{
 		Config:     provider.Load(path),
 		Store:      keychain.New(keychain.System(keychain.DefaultTimeout), keychain.ServiceName(), keychain.ItemLimit(keychain.PlatformItemLimit()), keychain.IndexLock("")),
+		Secrets:    keychain.New(keychain.System(keychain.DefaultTimeout), keychain.ServiceName()+"-client-secrets", keychain.IndexLock("")),
 		Browser:    browser.System{Getenv: os.Getenv},
 		HTTPClient: &http.Client{Timeout: 30 * time.Second},
 	}), nil

@@ -88,6 +88,14 @@ func (s *Service) Logout(ctx context.Context, id string) (bool, error) {
 	if errors.As(err, &unknown) {
 		return s.forgetOrphan(ctx, id, err)
 	}
+	var noSecret *ClientSecretError
+	if errors.As(err, &noSecret) {
+		// Signing out must work without the client secret: the account is
+		// deleted all the same; a revocation that needs it fails, said as a
+		// *RevokeError.
+		p, _ = s.cfg.Find(id)
+		err = nil
+	}
 	if err != nil {
 		return false, err
 	}

@@ -43,8 +43,11 @@ func (f PrompterFunc) Verifier(ctx context.Context, p *provider.Provider, authUR
 
 // Options are a Service's dependencies. Config and Store are required.
 type Options struct {
-	Config  *provider.Config
-	Store   Store
+	Config *provider.Config
+	Store  Store
+	// Secrets keeps client secrets that providers.toml says are in the
+	// keychain (client_secret_in_keychain); nil: none can be.
+	Secrets Store
 	Browser browser.Opener // nil: URLs are only reported, never opened
 	// HTTPClient carries every provider request; nil means a client with a
 	// 30 s timeout. It is wrapped so that responses are size-limited and
@@ -65,6 +68,7 @@ type Options struct {
 type Service struct {
 	cfg          *provider.Config
 	store        Store
+	secrets      Store
 	browser      browser.Opener
 	http         *http.Client
 	now          func() time.Time
@@ -78,6 +82,7 @@ func New(opts Options) *Service {
 	s := &Service{
 		cfg:          opts.Config,
 		store:        opts.Store,
+		secrets:      opts.Secrets,
 		browser:      opts.Browser,
 		now:          opts.Now,
 		loginTimeout: opts.LoginTimeout,
@@ -101,10 +106,12 @@ func New(opts Options) *Service {
 func (s *Service) Config() *provider.Config { return s.cfg }
 
 // Provider returns the configured provider with this id, or an
-// *UnknownProviderError.
+// *UnknownProviderError. A client secret kept in the keychain
+// (client_secret_in_keychain) is filled in, or its absence is a
+// *ClientSecretError.
 func (s *Service) Provider(id string) (*provider.Provider, error) {
 	if p, ok := s.cfg.Find(id); ok {
-		return p, nil
+		return s.withSecret(p)
 	}
 	err := &UnknownProviderError{ID: id, Config: s.cfg.Path}
 	for _, p := range s.cfg.Providers {

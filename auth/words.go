@@ -64,6 +64,7 @@ func sayers() []sayer {
 		sayDeviceUnsupported,
 		sayDeviceOnly,
 		sayRecord,
+		sayClientSecret,
 		sayRevoke,
 		sayKeychain,
 		sayLoopback,
@@ -174,6 +175,16 @@ func sayRecord(err error, f Face) (error, string, bool) {
 	return e, e.Error() + pick(f,
 		"; run `latchkey logout "+e.ID+"` and `latchkey login "+e.ID+"` to replace it",
 		"; sign out of this account and sign in again to replace it"), true
+}
+
+func sayClientSecret(err error, f Face) (error, string, bool) {
+	var e *ClientSecretError
+	if !errors.As(err, &e) {
+		return nil, "", false
+	}
+	return e, e.Error() + pick(f,
+		"; run `latchkey providers secret "+e.ID+"` and paste it, or put it in providers.toml as client_secret",
+		"; put it in providers.toml as client_secret (and remove client_secret_in_keychain), then restart Latchkey"), true
 }
 
 func sayRevoke(err error, f Face) (error, string, bool) {

@@ -382,7 +382,7 @@ func (p *Provider) validate(add func(field, msg string)) {
 		if p.SignatureMethod == "RSA-SHA1" && p.RSAKeyFile == "" {
 			add("rsa_key_file", "missing: RSA-SHA1 needs the path of your PEM private key")
 		}
-		if p.SignatureMethod != "RSA-SHA1" && p.ClientSecret == "" && signatureMethods[p.SignatureMethod] {
+		if p.SignatureMethod != "RSA-SHA1" && !p.HasClientSecret() && signatureMethods[p.SignatureMethod] {
 			add("client_secret", "missing: "+p.SignatureMethod+" needs the consumer secret")
 		}
 		if p.Callback != CallbackLoopback && p.Callback != CallbackOOB {
@@ -400,12 +400,15 @@ func (p *Provider) validate(add func(field, msg string)) {
 		switch p.TokenEndpointAuth {
 		case AuthNone:
 		case AuthBasic, AuthPost:
-			if p.ClientSecret == "" {
+			if !p.HasClientSecret() {
 				add("token_endpoint_auth", p.TokenEndpointAuth+" needs client_secret: set it, or use \"none\" for a public client")
 			}
 		default:
 			add("token_endpoint_auth", fmt.Sprintf("%q is not supported: use \"none\", \"client_secret_basic\" or \"client_secret_post\"", p.TokenEndpointAuth))
 		}
+	}
+	if p.ClientSecret != "" && p.ClientSecretInKeychain {
+		add("client_secret", "is set here although client_secret_in_keychain = true says it is in the keychain: keep one of them")
 	}
 	if err := checkRedirectURI(p.RedirectURI); err != nil {
 		add("redirect_uri", err.Error())

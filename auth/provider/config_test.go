@@ -231,3 +231,41 @@ func TestRedirectURIAsTheListenerSees(t *testing.T) {
 		}
 	}
 }
+
+// TestClientSecretInKeychain: a secret kept in the keychain counts as a
+// secret for the checks that need one; setting both is a problem.
+func TestClientSecretInKeychain(t *testing.T) {
+	ps, probs := Parse("p.toml", []byte(`
+[[provider]]
+id = "photos"
+protocol = "oauth1"
+client_id = "k"
+client_secret_in_keychain = true
+request_token_url = "https://p.example/request"
+authorize_url = "https://p.example/authorize"
+access_token_url = "https://p.example/access"
+
+[[provider]]
+id = "work"
+protocol = "oauth2"
+client_id = "c"
+client_secret_in_keychain = true
+authorize_url = "https://w.example/a"
+access_token_url = "https://w.example/t"
+
+[[provider]]
+id = "both"
+protocol = "oauth2"
+client_id = "c"
+client_secret = "s"
+client_secret_in_keychain = true
+authorize_url = "https://w.example/a"
+access_token_url = "https://w.example/t"
+`))
+	if len(ps) != 2 || ps[1].TokenEndpointAuth != AuthBasic {
+		t.Fatalf("providers %+v, problems %v", ps, probs)
+	}
+	if len(probs) != 1 || probs[0].Provider != "both" || probs[0].Field != "client_secret" || strings.Contains(probs[0].Error(), `"s"`) {
+		t.Fatalf("problems %v, want one about both's client_secret", probs)
+	}
+}

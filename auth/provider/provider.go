@@ -85,6 +85,9 @@ type Provider struct {
 
 	ClientID     string `toml:"client_id"`     // OAuth 1.0a: the consumer key
 	ClientSecret string `toml:"client_secret"` // OAuth 1.0a: the consumer secret
+	// ClientSecretInKeychain says the client secret is kept in the keychain
+	// under the provider's id (the window puts it there), not in this file.
+	ClientSecretInKeychain bool `toml:"client_secret_in_keychain"`
 
 	Issuer                 string   `toml:"issuer"`
 	AuthorizeURL           string   `toml:"authorize_url"`
@@ -116,6 +119,12 @@ func (p *Provider) DisplayName() string {
 	return p.ID
 }
 
+// HasClientSecret reports whether the provider has a client secret, in the
+// file or in the keychain.
+func (p *Provider) HasClientSecret() bool {
+	return p.ClientSecret != "" || p.ClientSecretInKeychain
+}
+
 // setDefaults fills the documented defaults in place.
 func (p *Provider) setDefaults() {
 	p.Protocol = Protocol(strings.ToLower(string(p.Protocol)))
@@ -124,7 +133,7 @@ func (p *Provider) setDefaults() {
 	}
 	if p.TokenEndpointAuth == "" {
 		p.TokenEndpointAuth = AuthNone
-		if p.ClientSecret != "" {
+		if p.HasClientSecret() {
 			p.TokenEndpointAuth = AuthBasic
 		}
 	}

@@ -37,6 +37,7 @@ import (
 	"runtime"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -98,6 +99,7 @@ type Value struct {
 	text  string
 	list  []string
 	table map[string]string
+	flag  bool
 }
 
 type valueKind int
@@ -107,6 +109,7 @@ const (
 	kindText
 	kindList
 	kindTable
+	kindBool
 )
 
 // Text is a string value.
@@ -126,6 +129,9 @@ func Table(m map[string]string) Value {
 	}
 	return Value{kind: kindTable, table: c}
 }
+
+// Bool is a true/false value, such as client_secret_in_keychain.
+func Bool(b bool) Value { return Value{kind: kindBool, flag: b} }
 
 // Unset deletes the key from the entry (Update); Add ignores it.
 func Unset() Value { return Value{} }
@@ -158,6 +164,8 @@ var fieldKinds = func() map[string]valueKind {
 			m[tag] = kindList
 		case reflect.Map:
 			m[tag] = kindTable
+		case reflect.Bool:
+			m[tag] = kindBool
 		}
 	}
 	return m
@@ -209,12 +217,15 @@ var kindWords = map[valueKind]string{
 	kindText:  `text ("…")`,
 	kindList:  `a list of text (["…", "…"])`,
 	kindTable: `a table of text ({ key = "…" })`,
+	kindBool:  `true or false`,
 }
 
 // render writes v as canonical TOML: basic strings, one-line lists and
 // inline tables with sorted keys.
 func (v Value) render() string {
 	switch v.kind {
+	case kindBool:
+		return strconv.FormatBool(v.flag)
 	case kindText:
 		return quote(v.text)
 	case kindList:
@@ -500,6 +511,8 @@ func expect(after *doc, ids []string, at int, e Entry) error {
 		}
 		var want any
 		switch f.Value.kind {
+		case kindBool:
+			want = f.Value.flag
 		case kindText:
 			want = f.Value.text
 		case kindList:

@@ -41,6 +41,7 @@ Without a command, opens the Latchkey window.
 Commands:
   providers                           list configured providers and config problems
   providers presets [--json]          the providers Latchkey knows (preset = "ID" in providers.toml)
+  providers secret ID                 keep provider ID's client secret (read from stdin) in the keychain
   login ID [--no-browser] [--device]  sign in to provider ID; --device: with a code
                                       you enter in a browser on any device
   status [--json]                     who is signed in where, and each token's state
@@ -77,6 +78,7 @@ type runner struct {
 var commands = []command{
 	{name: "providers", run: (*runner).providers},
 	{name: "providers presets", run: (*runner).presets, flags: jsonFlag},
+	{name: "providers secret", args: "ID", nargs: 1, run: (*runner).secret},
 	{name: "login", args: "ID", nargs: 1, run: (*runner).login, flags: func(fs *flag.FlagSet, c *runner) {
 		fs.BoolVar(&c.noBrowser, "no-browser", false, "do not open a browser; print the URL only")
 		fs.BoolVar(&c.device, "device", false, "sign in with a code entered in a browser on any device (RFC 8628)")

@@ -29,6 +29,7 @@ type harness struct {
 	t       *testing.T
 	config  string
 	store   auth.Store
+	secrets auth.Store // client secrets (memory)
 	browser browser.Opener
 }
 
@@ -45,7 +46,7 @@ func newHarnessOn(t *testing.T, store auth.Store, toml string, br browser.Opener
 	if err := os.WriteFile(path, []byte(toml), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	return &harness{t: t, config: path, store: store, browser: br}
+	return &harness{t: t, config: path, store: store, secrets: keychain.New(keychain.Memory(), "latchkey-test-secrets"), browser: br}
 }
 
 func (h *harness) service(configFlag string) (*auth.Service, error) {
@@ -56,6 +57,7 @@ func (h *harness) service(configFlag string) (*auth.Service, error) {
 	return auth.New(auth.Options{
 		Config:       provider.Load(path),
 		Store:        h.store,
+		Secrets:      h.secrets,
 		Browser:      h.browser,
 		HTTPClient:   &http.Client{Timeout: 10 * time.Second},
 		LoginTimeout: 20 * time.Second,

@@ -82,6 +82,11 @@ type Provider struct {
 	ID       string   `toml:"id"`
 	Name     string   `toml:"name"`
 	Protocol Protocol `toml:"protocol"`
+	// Preset names an entry of Presets the provider starts from; any
+	// field set here overrides it. Params fill its placeholders, e.g.
+	// params = { tenant = "contoso.onmicrosoft.com" }.
+	Preset string            `toml:"preset"`
+	Params map[string]string `toml:"params"`
 
 	ClientID     string `toml:"client_id"`     // OAuth 1.0a: the consumer key
 	ClientSecret string `toml:"client_secret"` // OAuth 1.0a: the consumer secret

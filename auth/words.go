@@ -68,6 +68,7 @@ func sayers() []sayer {
 		sayKeychain,
 		sayLoopback,
 		sayOAuth1,
+		sayRequest,
 		sayNet,
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/subtle"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -458,4 +459,79 @@ func (s *Service) Rejected(ctx context.Context, id, token string) (bool, error) 
 		return false, err
 	}
 	return stored == &stale, nil
+}
+
+// APIStatusError says an API answered a request with a status other than
+// 2xx. Message is the provider's own error message from the body (cut and
+// made safe to show), when it has one.
+type APIStatusError struct {
+	Provider, ID string
+	Method, URL  string // URL: scheme://host/path only, never a query
+	Status       int
+	StatusText   string // e.g. "404 Not Found"
+	Message      string
+}
+
+func (e *APIStatusError) Error() string {
+	s := e.Provider + " answered " + e.Method + " " + e.URL + " with HTTP " + e.StatusText
+	if e.Message != "" {
+		s += ": " + e.Message
+	}
+	return s
+}
+
+// StatusError returns the *APIStatusError for resp, the answer to req
+// sent by Do for provider id, whose body is body; nil for a 2xx answer.
+func (s *Service) StatusError(id string, req *http.Request, resp *http.Response, body []byte) error {
+	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
+		return nil
+	}
+	e := &APIStatusError{ID: id, Provider: id, Method: req.Method, Status: resp.StatusCode, StatusText: sanitize(resp.Status),
+		URL: sanitize(req.URL.Scheme + "://" + req.URL.Host + req.URL.Path), Message: apiMessage(body)}
+	if p, err := s.Provider(id); err == nil {
+		e.Provider = p.DisplayName()
+	}
+	if e.StatusText == "" {
+		e.StatusText = fmt.Sprint(resp.StatusCode)
+	}
+	return e
+}
+
+// apiMessage finds the error message in an API's error answer: the JSON
+// members APIs use for it (message: GitHub, GitLab; error_description and
+// error: OAuth 2.0, RFC 6750 §3; error.message: Google, Microsoft Graph;
+// errors[0].message: GraphQL, Twitter), or the first line of a short text
+// answer. It is cut to 300 characters and made safe to show.
+func apiMessage(body []byte) string {
+	var doc map[string]any
+	if json.Unmarshal(body, &doc) == nil {
+		str := func(v any) string { s, _ := v.(string); return s }
+		if m := str(doc["message"]); m != "" {
+			return sanitize(m)
+		}
+		if m := str(doc["error_description"]); m != "" {
+			return sanitize(m)
+		}
+		if m := str(doc["error"]); m != "" {
+			return sanitize(m)
+		}
+		if obj, ok := doc["error"].(map[string]any); ok && str(obj["message"]) != "" {
+			return sanitize(str(obj["message"]))
+		}
+		if list, ok := doc["errors"].([]any); ok && len(list) > 0 {
+			if obj, ok := list[0].(map[string]any); ok && str(obj["message"]) != "" {
+				return sanitize(str(obj["message"]))
+			}
+			if m := str(list[0]); m != "" {
+				return sanitize(m)
+			}
+		}
+		return ""
+	}
+	text := strings.TrimSpace(string(body))
+	if text == "" || strings.HasPrefix(text, "<") || len(text) > 2000 {
+		return "" // empty, a web page, or too long to be a message
+	}
+	line, _, _ := strings.Cut(text, "\n")
+	return sanitize(line)
 }

@@ -11,8 +11,11 @@ func sayRequest(err error, f Face) (error, string, bool) {
 		base *NoAPIBaseError
 		kind *RequestAuthError
 		body *RequestBodyError
+		code *APIStatusError
 	)
 	switch {
+	case errors.As(err, &code):
+		return code, code.Error() + statusRemedy(code, f), true
 	case errors.As(err, &host):
 		if host.Problem != "" {
 			return host, host.Error() + "; use an https:// URL", true
@@ -37,4 +40,21 @@ func sayRequest(err error, f Face) (error, string, bool) {
 		return body, body.Error() + pick(f, "; check the file given to --input, or try again with a smaller body", "; try again with a smaller body"), true
 	}
 	return nil, "", false
+}
+
+// statusRemedy says what to do about an API's non-2xx answer.
+func statusRemedy(e *APIStatusError, f Face) string {
+	switch {
+	case e.Status == 401:
+		return pick(f, "; the token was refused: run `latchkey login "+e.ID+"` to sign in again", "; the token was refused: sign in again")
+	case e.Status == 403:
+		return "; check that the account may do this and that the sign-in asked for the scopes it needs"
+	case e.Status == 404:
+		return "; check the path and the method (some APIs answer 404 for what the account may not see)"
+	case e.Status == 429:
+		return "; the API limits the rate of requests: try again later"
+	case e.Status >= 500:
+		return "; the API is having trouble: try again later"
+	}
+	return "; check the request (method, path, parameters and headers)"
 }

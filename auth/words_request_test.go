@@ -23,6 +23,12 @@ func TestDescribeRequestErrors(t *testing.T) {
 			"`latchkey sign photos METHOD URL`", "use the access token and the token secret"},
 		{"header, not signature", &RequestAuthError{Provider: "GitHub", ID: "gh", Request: AuthBearer},
 			"`latchkey token gh --header`", "use its Authorization header"},
+		{"api 401", &APIStatusError{Provider: "GitHub", ID: "gh", Method: "GET", URL: "https://api.github.com/user", Status: 401, StatusText: "401 Unauthorized", Message: "Bad credentials"},
+			"GitHub answered GET https://api.github.com/user with HTTP 401 Unauthorized: Bad credentials; the token was refused: run `latchkey login gh`", "sign in again"},
+		{"api 404", &APIStatusError{Provider: "GitHub", ID: "gh", Method: "GET", URL: "https://api.github.com/x", Status: 404, StatusText: "404 Not Found"},
+			"check the path", "check the path"},
+		{"api 500", &APIStatusError{Provider: "GitHub", ID: "gh", Method: "GET", URL: "https://api.github.com/x", Status: 502, StatusText: "502 Bad Gateway"},
+			"try again later", "try again later"},
 		{"body", &RequestBodyError{Provider: "GitHub", Problem: "could not be read"},
 			"check the file given to --input", "try again with a smaller body"},
 	}

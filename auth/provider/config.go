@@ -304,6 +304,9 @@ func (p *Provider) validate(add func(field, msg string)) {
 		add("redirect_uri", err.Error())
 	}
 	endpoint("api_base_url", p.APIBaseURL, false)
+	if p.Protocol == OAuth1 && len(p.GitHosts) > 0 {
+		add("git_hosts", "git cannot use OAuth 1.0a credentials (each request needs a signature): remove git_hosts from this entry")
+	}
 	for _, h := range p.GitHosts {
 		if !gitHostPattern.MatchString(h) {
 			add("git_hosts", fmt.Sprintf("%q is not a bare host name: give the host alone, like \"github.com\" (no scheme, path or user)", h))

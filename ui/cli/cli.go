@@ -89,8 +89,8 @@ type command struct {
 	// variadic: at least nargs positional arguments; those after the
 	// nargs-th are passed as they are, flags included (exec's command).
 	variadic bool
-	run   func(c *runner, ctx context.Context, args []string) error
-	flags func(fs *flag.FlagSet, c *runner)
+	run      func(c *runner, ctx context.Context, args []string) error
+	flags    func(fs *flag.FlagSet, c *runner)
 }
 
 // runner holds one invocation's state.

@@ -47,7 +47,9 @@ func TestMain(m *testing.M) {
 // that a child process sees what the test stored.
 type dirStore string
 
-func (d dirStore) path(id string) string { return filepath.Join(string(d), hex.EncodeToString([]byte(id))) }
+func (d dirStore) path(id string) string {
+	return filepath.Join(string(d), hex.EncodeToString([]byte(id)))
+}
 
 func (d dirStore) Load(id string) ([]byte, error) {
 	b, err := os.ReadFile(d.path(id))

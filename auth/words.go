@@ -69,6 +69,7 @@ func sayers() []sayer {
 		sayKeychain,
 		sayLoopback,
 		sayOAuth1,
+		sayRequest,
 		sayNet,
 	}
 }

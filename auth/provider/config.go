@@ -414,7 +414,20 @@ func (p *Provider) validate(add func(field, msg string)) {
 		add("redirect_uri", err.Error())
 	}
 	p.checkAuthorizeParams(add)
+	endpoint("api_base_url", p.APIBaseURL, false)
+	if p.Protocol == OAuth1 && len(p.GitHosts) > 0 {
+		add("git_hosts", "git cannot use OAuth 1.0a credentials (each request needs a signature): remove git_hosts from this entry")
+	}
+	for _, h := range p.GitHosts {
+		if !gitHostPattern.MatchString(h) {
+			add("git_hosts", fmt.Sprintf("%q is not a bare host name: give the host alone, like \"github.com\" (no scheme, path or user)", h))
+		}
+	}
 }
+
+// gitHostPattern is a bare host name with an optional port, as git's
+// credential protocol sends it (host=example.com:8443).
+var gitHostPattern = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?$`)
 
 // checkRedirectURI accepts only redirect URIs the loopback listener can
 // listen on (RFC 8252 §7.3: Latchkey is a native app and catches the

@@ -114,6 +114,13 @@ type Provider struct {
 	RSAKeyFile      string            `toml:"rsa_key_file"`     // OAuth 1.0a RSA-SHA1: PEM private key
 	Callback        string            `toml:"callback"`         // OAuth 1.0a: loopback (default) | oob
 	AuthorizeParams map[string]string `toml:"authorize_params"`
+
+	// APIBaseURL is where a relative `latchkey api` path goes; its scheme
+	// and host may receive the credentials (auth.Service.Do).
+	APIBaseURL string `toml:"api_base_url"`
+	// GitHosts are the git hosts (bare host names, e.g. github.com) whose
+	// credentials this provider's token is (`latchkey git-credential`).
+	GitHosts []string `toml:"git_hosts"`
 }
 
 // DisplayName is the name shown to people: Name, or the ID when unset.

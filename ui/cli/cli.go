@@ -32,6 +32,10 @@ type Deps struct {
 	// Window opens the window and returns when it closes. nil: `latchkey`
 	// without a command is a usage error.
 	Window func(svc *auth.Service) error
+	// IsTerminal reports whether w (Stdout) is a terminal, which makes
+	// `latchkey api` pretty-print JSON. nil: a character device check of
+	// an *os.File (isTerminal).
+	IsTerminal func(w io.Writer) bool
 }
 
 const usage = `Usage: latchkey [--config PATH] [COMMAND]
@@ -46,7 +50,29 @@ Commands:
                                       you enter in a browser on any device
   status [--json]                     who is signed in where, and each token's state
   token ID [--json]                   print a valid access token for provider ID
+  token ID --header                   print the "Authorization: Bearer …" line instead
   logout ID                           sign out of provider ID (delete it from the keychain)
+
+  api ID PATH|URL [flags]             send one authorised request to provider ID's API
+                                      (PATH joins api_base_url) and print the answer
+      -X METHOD                       default GET, POST when -f or --input gives a body
+      -H 'Name: value'                a request header (repeatable)
+      -f key=value                    a parameter (repeatable): the query for GET,
+                                      else the form body
+      --input FILE|-                  the request body from FILE or standard input
+      --include                       print the status line and headers first
+      --silent                        do not print the answer's body
+      --allow-host HOST               let HOST receive the credentials too (repeatable);
+                                      otherwise only the provider's own hosts do
+  exec ID -- COMMAND [ARGS...]        run COMMAND with LATCHKEY_ACCESS_TOKEN and
+                                      LATCHKEY_TOKEN_TYPE set (OAuth 1.0a: also
+                                      LATCHKEY_CONSUMER_KEY, LATCHKEY_CONSUMER_SECRET,
+                                      LATCHKEY_TOKEN, LATCHKEY_TOKEN_SECRET); exits as it does
+  sign ID METHOD URL [--allow-host HOST]
+                                      print the OAuth 1.0a Authorization header for one
+                                      request (e.g. for curl -H)
+  git-credential get|store|erase      git's credential helper for the hosts in git_hosts:
+                                      git config --global credential.https://HOST.helper '!latchkey git-credential'
 
 The config file is --config PATH, else $LATCHKEY_CONFIG, else
 ~/.config/latchkey/providers.toml. BROWSER names the command that opens URLs.
@@ -61,8 +87,11 @@ type command struct {
 	name  string
 	args  string // positional arguments, for usage
 	nargs int
-	run   func(c *runner, ctx context.Context, args []string) error
-	flags func(fs *flag.FlagSet, c *runner)
+	// variadic: at least nargs positional arguments; those after the
+	// nargs-th are passed as they are, flags included (exec's command).
+	variadic bool
+	run      func(c *runner, ctx context.Context, args []string) error
+	flags    func(fs *flag.FlagSet, c *runner)
 }
 
 // runner holds one invocation's state.
@@ -73,6 +102,11 @@ type runner struct {
 	json       bool
 	noBrowser  bool
 	device     bool
+	rawOut     io.Writer // Stdout as given: `api` answers byte for byte, `exec`'s child
+	rawErr     io.Writer // Stderr as given, for `exec`'s child
+	header     bool      // token --header
+	api        apiFlags
+	allowHosts []string
 }
 
 var commands = []command{
@@ -84,8 +118,15 @@ var commands = []command{
 		fs.BoolVar(&c.device, "device", false, "sign in with a code entered in a browser on any device (RFC 8628)")
 	}},
 	{name: "status", run: (*runner).status, flags: jsonFlag},
-	{name: "token", args: "ID", nargs: 1, run: (*runner).token, flags: jsonFlag},
+	{name: "token", args: "ID", nargs: 1, run: (*runner).token, flags: func(fs *flag.FlagSet, c *runner) {
+		jsonFlag(fs, c)
+		fs.BoolVar(&c.header, "header", false, "print the Authorization header line")
+	}},
 	{name: "logout", args: "ID", nargs: 1, run: (*runner).logout},
+	{name: "api", args: "ID PATH|URL", nargs: 2, run: (*runner).apiRequest, flags: apiFlagSet},
+	{name: "exec", args: "ID -- COMMAND [ARGS...]", nargs: 2, variadic: true, run: (*runner).exec},
+	{name: "sign", args: "ID METHOD URL", nargs: 3, run: (*runner).sign, flags: allowHostFlag},
+	{name: "git-credential", args: "get|store|erase", nargs: 1, run: (*runner).gitCredential},
 }
 
 func jsonFlag(fs *flag.FlagSet, c *runner) {
@@ -95,14 +136,19 @@ func jsonFlag(fs *flag.FlagSet, c *runner) {
 // Run runs one invocation of latchkey with args (without the program name)
 // and returns its exit status.
 func Run(ctx context.Context, args []string, d Deps) int {
-	c := &runner{Deps: d, jsonOut: terminalWriter{w: d.Stdout, json: true}}
+	c := &runner{Deps: d, jsonOut: terminalWriter{w: d.Stdout, json: true}, rawOut: d.Stdout, rawErr: d.Stderr}
 	c.Stdout, c.Stderr = terminalWriter{w: d.Stdout}, terminalWriter{w: d.Stderr}
 	d = c.Deps
 	err := c.dispatch(ctx, args)
-	var ue *usageError
+	var (
+		ue   *usageError
+		exit exitStatus
+	)
 	switch {
 	case err == nil:
 		return ExitOK
+	case errors.As(err, &exit):
+		return int(exit) // said already (api's status) or the program's own (exec)
 	case errors.Is(err, flag.ErrHelp):
 		return ExitOK
 	case errors.As(err, &ue):
@@ -150,14 +196,23 @@ func (c *runner) dispatch(ctx context.Context, args []string) error {
 		}
 		// Go's flag package stops at the first positional argument; allow
 		// flags after it too (`latchkey token work --json`).
-		pos, err := parseInterspersed(fs, rest)
+		stopAfter := -1
+		if cmd.variadic {
+			stopAfter = cmd.nargs - 1
+		}
+		pos, err := parseInterspersed(fs, rest, stopAfter)
 		if err != nil {
 			return err
 		}
-		if len(pos) != cmd.nargs {
+		if len(pos) != cmd.nargs && !(cmd.variadic && len(pos) > cmd.nargs) {
 			want := "no arguments"
-			if cmd.nargs == 1 {
+			switch {
+			case cmd.nargs == 1 && cmd.name == "git-credential":
+				want = "one argument, the operation get, store or erase"
+			case cmd.nargs == 1:
 				want = "one argument, the provider " + cmd.args
+			case cmd.nargs > 1:
+				want = "the arguments " + cmd.args
 			}
 			return &usageError{fmt.Sprintf("%s takes %s (got %d)", cmd.name, want, len(pos))}
 		}
@@ -185,9 +240,19 @@ func (c *runner) flagSet(name string) *flag.FlagSet {
 	return fs
 }
 
-func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+// parseInterspersed parses fs's flags anywhere among args and returns
+// the positional arguments. With stopAfter >= 0, everything after that
+// many positional arguments is positional, flags included (a "--" there is
+// dropped): `exec ID -- ls -l`.
+func parseInterspersed(fs *flag.FlagSet, args []string, stopAfter int) ([]string, error) {
 	var pos []string
 	for {
+		if stopAfter >= 0 && len(pos) == stopAfter && len(args) > 0 {
+			if args[0] == "--" {
+				args = args[1:]
+			}
+			return append(pos, args...), nil
+		}
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
 				return nil, err
@@ -205,6 +270,12 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 		args = args[1:]
 	}
 }
+
+// exitStatus is an error that makes Run exit with this status and print
+// nothing more: what there was to say has been said.
+type exitStatus int
+
+func (e exitStatus) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
 
 func (c *runner) service() (*auth.Service, error) {
 	return c.Service(c.configPath)

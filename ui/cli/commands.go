@@ -277,7 +277,8 @@ type tokenJSON struct {
 	TokenSecret string  `json:"token_secret,omitempty"`
 }
 
-// token prints a valid access token, alone on its line, for scripts.
+// token prints a valid access token, alone on its line, for scripts;
+// with --header the Authorization line (printHeader).
 func (c *runner) token(ctx context.Context, args []string) error {
 	svc, err := c.service()
 	if err != nil {
@@ -286,6 +287,9 @@ func (c *runner) token(ctx context.Context, args []string) error {
 	a, err := svc.Token(ctx, args[0])
 	if err != nil {
 		return err
+	}
+	if c.header {
+		return c.printHeader(svc, a)
 	}
 	if !c.json {
 		_, err := fmt.Fprintln(c.Stdout, a.Token.AccessToken)

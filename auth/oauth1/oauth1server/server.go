@@ -57,12 +57,12 @@ type Fault int
 // answer; the last two only affect the authorize endpoint.
 const (
 	NoFault          Fault = iota
-	FaultHTML                    // 200 with an HTML page
-	FaultServerError             // 500 with a plain-text body
-	FaultOversized               // 200 with a 2 MiB form body that starts like a token answer
-	FaultStall                   // no answer until the client gives up or the provider closes; announced on Stalled()
-	FaultWrongToken              // authorize: the callback carries an oauth_token that is not the request token
-	FaultDeny                    // authorize: the person refuses; the callback carries denied=<token> (as Twitter does)
+	FaultHTML              // 200 with an HTML page
+	FaultServerError       // 500 with a plain-text body
+	FaultOversized         // 200 with a 2 MiB form body that starts like a token answer
+	FaultStall             // no answer until the client gives up or the provider closes; announced on Stalled()
+	FaultWrongToken        // authorize: the callback carries an oauth_token that is not the request token
+	FaultDeny              // authorize: the person refuses; the callback carries denied=<token> (as Twitter does)
 )
 
 // Options configure NewOAuth1Provider. The zero value is a provider
@@ -132,7 +132,7 @@ type Server struct {
 	faults   map[Endpoint]Fault
 	requests []Request
 	pending  map[string]*grant // request token → grant
-	access   map[string]string       // access token → secret
+	access   map[string]string // access token → secret
 	nonces   map[string]bool
 }
 

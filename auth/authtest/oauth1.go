@@ -74,6 +74,9 @@ type OAuth1Options struct {
 	// Defaults: "latchkey-test-consumer" and "test secret/+&=" (which needs
 	// percent-encoding, to exercise RFC 5849 §3.6).
 	ConsumerKey, ConsumerSecret string
+	// TokenMethod is the one HTTP method the token endpoints accept:
+	// POST (the default) or GET (as Discogs and E*TRADE want).
+	TokenMethod string
 	// RSAPublicKey verifies RSA-SHA1 signatures; nil rejects RSA-SHA1.
 	RSAPublicKey *rsa.PublicKey
 	// CallbackConfirmed is the oauth_callback_confirmed value of the
@@ -562,18 +565,22 @@ func oauth1CheckHMAC(h func() hash.Hash, key, base, sig string) bool {
 }
 
 // postOnly answers 405 to anything but POST (RFC 5849 §2: token requests
-// are POSTs).
-func postOnly(x *oauth1Exchange) bool {
-	if x.r.Method == http.MethodPost {
+// are POSTs), or but OAuth1Options.TokenMethod when set.
+func (p *OAuth1Provider) postOnly(x *oauth1Exchange) bool {
+	want := http.MethodPost
+	if p.opts.TokenMethod != "" {
+		want = p.opts.TokenMethod
+	}
+	if x.r.Method == want {
 		return true
 	}
-	x.w.Header().Set("Allow", http.MethodPost)
-	x.refuse(http.StatusMethodNotAllowed, "method_not_allowed", "oauth_problem_advice", "use POST")
+	x.w.Header().Set("Allow", want)
+	x.refuse(http.StatusMethodNotAllowed, "method_not_allowed", "oauth_problem_advice", "use "+want)
 	return false
 }
 
 func (p *OAuth1Provider) requestToken(x *oauth1Exchange) {
-	if !postOnly(x) || !p.verify(x, "", "") {
+	if !p.postOnly(x) || !p.verify(x, "", "") {
 		return
 	}
 	if x.rec.OAuth.Has("oauth_token") {
@@ -650,7 +657,7 @@ func (p *OAuth1Provider) authorize(x *oauth1Exchange, fault OAuth1Fault) {
 }
 
 func (p *OAuth1Provider) accessToken(x *oauth1Exchange) {
-	if !postOnly(x) {
+	if !p.postOnly(x) {
 		return
 	}
 	token := x.rec.OAuth.Get("oauth_token")

@@ -177,7 +177,7 @@ func TestTenantTemplate(t *testing.T) {
 		"https://login.microsoftonline.com/organizations/v2.0": "https://login.microsoftonline.com/{tenantid}/v2.0",
 		"https://login.microsoftonline.com/contoso/v2.0":       "",
 		"https://login.microsoftonline.com/common":             "",
-		"common/v2.0":                                          "",
+		"common/v2.0": "",
 	} {
 		if got := tenantTemplate(in); got != want {
 			t.Errorf("tenantTemplate(%q) = %q, want %q", in, got, want)

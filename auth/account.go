@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -234,12 +235,19 @@ func (a *Account) validate(id string) error {
 
 // profileFromJSON picks the usual claims out of a profile document, OIDC
 // names first (OpenID Connect Core §5.1), then the common GitHub/Twitter/
-// Flickr-style ones.
-func profileFromJSON(raw []byte) (Profile, error) {
+// Flickr-style ones. A mapping (the provider's profile setting) names the
+// dotted path of a field instead; a path that leads nowhere leaves the
+// field to the usual names.
+func profileFromJSON(raw []byte, mapping ...provider.ProfileMap) (Profile, error) {
 	var m map[string]any
 	if err := json.Unmarshal(raw, &m); err != nil {
 		return Profile{}, err
 	}
+	var pm provider.ProfileMap
+	if len(mapping) > 0 {
+		pm = mapping[0]
+	}
+	top := m
 	// Some APIs wrap the profile: {"user": {...}} or {"person": {...}}.
 	for _, k := range []string{"user", "person", "data"} {
 		if inner, ok := m[k].(map[string]any); ok && len(m) == 1 {
@@ -259,12 +267,55 @@ func profileFromJSON(raw []byte) (Profile, error) {
 		}
 		return ""
 	}
+	field := func(path string, keys ...string) string {
+		if v := profileText(lookupPath(top, path)); v != "" {
+			return v
+		}
+		return pick(keys...)
+	}
 	return Profile{
-		Subject:  pick("sub", "id", "user_id", "nsid"),
-		Name:     pick("name", "display_name", "full_name", "fullname", "realname"),
-		Username: pick("preferred_username", "login", "username", "screen_name", "nickname"),
-		Email:    pick("email"),
-		Picture:  pick("picture", "avatar_url", "profile_image_url_https", "avatar"),
+		Subject:  field(pm.ID, "sub", "id", "user_id", "nsid"),
+		Name:     field(pm.Name, "name", "display_name", "full_name", "fullname", "realname"),
+		Username: field(pm.Username, "preferred_username", "login", "username", "screen_name", "nickname"),
+		Email:    field(pm.Email, "email"),
+		Picture:  field(pm.Picture, "picture", "avatar_url", "profile_image_url_https", "avatar"),
 		Raw:      json.RawMessage(raw),
 	}, nil
+}
+
+// lookupPath follows a dotted path ("user.name", "images.0.url": a number
+// indexes an array) from the top of a JSON document; nil when it leads
+// nowhere or path is "".
+func lookupPath(doc map[string]any, path string) any {
+	if path == "" {
+		return nil
+	}
+	var cur any = doc
+	for _, seg := range strings.Split(path, ".") {
+		switch c := cur.(type) {
+		case map[string]any:
+			cur = c[seg]
+		case []any:
+			i, err := strconv.Atoi(seg)
+			if err != nil || i < 0 || i >= len(c) {
+				return nil
+			}
+			cur = c[i]
+		default:
+			return nil
+		}
+	}
+	return cur
+}
+
+// profileText is a profile value as text: a trimmed string, or a whole
+// number (ids are often numbers); "" for anything else.
+func profileText(v any) string {
+	switch v := v.(type) {
+	case string:
+		return strings.TrimSpace(v)
+	case float64:
+		return strings.TrimSuffix(fmt.Sprintf("%.0f", v), ".")
+	}
+	return ""
 }

@@ -62,7 +62,7 @@ func (x plainOAuth2) hooks(kind grantKind, _ *Account) grantHooks {
 		return h
 	}
 	h.complete = func(ctx context.Context, tok *oauth2.Token, a *Account) error {
-		prof, err := getProfile(ctx, x.s.http, x.r.cfg.DisplayName(), x.r.userinfoURL, bearer(tok))
+		prof, err := getProfile(ctx, x.s.http, x.r.cfg.DisplayName(), x.r.userinfoURL, bearer(tok), x.r.cfg.Profile)
 		if err != nil {
 			return err
 		}

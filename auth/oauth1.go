@@ -25,6 +25,7 @@ func (s *Service) oauth1Config(p *provider.Provider) (*oauth1.Config, error) {
 		AuthorizeURL:    p.AuthorizeURL,
 		AccessTokenURL:  p.AccessTokenURL,
 		SignatureMethod: p.SignatureMethod,
+		TokenMethod:     p.TokenMethod,
 		AuthorizeParams: p.AuthorizeParams,
 		HTTPClient:      s.http,
 	}

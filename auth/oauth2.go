@@ -68,14 +68,7 @@ func (s *Service) authorizationCode(ctx context.Context, r *resolved, opts Login
 	defer srv.Close()
 
 	conf := r.oauth2Config(srv.RedirectURI())
-	authOpts := []oauth2.AuthCodeOption{oauth2.S256ChallengeOption(verifier)}
-	for k, v := range p.AuthorizeParams {
-		authOpts = append(authOpts, oauth2.SetAuthURLParam(k, v))
-	}
-	for k, v := range h.authParams {
-		authOpts = append(authOpts, oauth2.SetAuthURLParam(k, v))
-	}
-	s.openBrowser(conf.AuthCodeURL(state, authOpts...), opts)
+	s.openBrowser(r.authCodeURL(conf, state, verifier, h.authParams), opts)
 
 	q, err := srv.Wait(ctx)
 	if err != nil {

@@ -198,7 +198,7 @@ func (o *openIDConnect) complete(ctx context.Context, tok *oauth2.Token, a *Acco
 	if err != nil {
 		return err
 	}
-	if a.Profile, err = profileFromJSON(raw); err != nil {
+	if a.Profile, err = profileFromJSON(raw, p.Profile); err != nil {
 		return err
 	}
 	return nil

@@ -71,3 +71,18 @@ func (r *resolved) oauth2Config(redirectURI string) *oauth2.Config {
 	c.Endpoint.TokenURL = r.tokenURL
 	return c
 }
+
+// authCodeURL is the authorization request (RFC 6749 §4.1.1) of a sign-in
+// with conf (r.oauth2Config), state and the PKCE verifier (sent as its S256
+// challenge, RFC 7636 §4.3): r's authorize_params, then extra (the
+// protocol's own, e.g. OpenID Connect's nonce).
+func (r *resolved) authCodeURL(conf *oauth2.Config, state, verifier string, extra map[string]string) string {
+	authOpts := []oauth2.AuthCodeOption{oauth2.S256ChallengeOption(verifier)}
+	for k, v := range r.cfg.AuthorizeParams {
+		authOpts = append(authOpts, oauth2.SetAuthURLParam(k, v))
+	}
+	for k, v := range extra {
+		authOpts = append(authOpts, oauth2.SetAuthURLParam(k, v))
+	}
+	return conf.AuthCodeURL(state, authOpts...)
+}

@@ -12,17 +12,18 @@ import (
 // is the one it talks to. OAuth 2.0 grants ask the resolved userinfo URL
 // (getProfile).
 func (s *Service) fetchProfile(ctx context.Context, p *provider.Provider, client *http.Client, header http.Header) (Profile, error) {
-	return getProfile(ctx, client, p.DisplayName(), p.UserinfoURL, header)
+	return getProfile(ctx, client, p.DisplayName(), p.UserinfoURL, header, p.Profile)
 }
 
 // getProfile GETs the profile document at rawURL, the userinfo endpoint of
-// provider name, with client and header, and decodes it.
-func getProfile(ctx context.Context, client *http.Client, name, rawURL string, header http.Header) (Profile, error) {
+// provider name, with client and header, and decodes it (with the
+// provider's profile mapping, when given).
+func getProfile(ctx context.Context, client *http.Client, name, rawURL string, header http.Header, mapping ...provider.ProfileMap) (Profile, error) {
 	d, err := getDocument(ctx, client, name, "userinfo", rawURL, header, "refused the profile request")
 	if err != nil {
 		return Profile{}, err
 	}
-	prof, err := profileFromJSON(d.body)
+	prof, err := profileFromJSON(d.body, mapping...)
 	if err != nil {
 		return Profile{}, d.fail("answered with something that is not a JSON profile")
 	}

@@ -7,7 +7,7 @@
 // exported seam it has, Consumer.HttpClient (see transport), and each
 // override exists for a reason:
 //
-//   - token requests are POSTed: mrjones defaults to GET, which puts the
+//   - token requests are POSTed (unless TokenMethod says GET): mrjones defaults to GET, which puts the
 //     protocol parameters in URLs that proxies and logs keep (consumer);
 //   - every request is re-signed with a crypto/rand nonce: mrjones draws
 //     nonces from math/rand, which can repeat and be predicted (resign);
@@ -66,6 +66,10 @@ type Config struct {
 	// SignatureMethod is HMACSHA1 (the default when empty), HMACSHA256,
 	// RSASHA1 or PLAINTEXT; case-insensitive.
 	SignatureMethod string
+
+	// TokenMethod is the HTTP method of the token requests (§2.1, §2.3):
+	// POST when empty, or GET for providers that want it.
+	TokenMethod string
 
 	// RSAKey signs with RSA-SHA1 and is required for it. LoadRSAKey reads
 	// one from a PEM file.
@@ -290,10 +294,20 @@ func (c *Config) consumer(t *transport) *oauth.Consumer {
 		RequestTokenUrl:   c.RequestTokenURL,
 		AuthorizeTokenUrl: c.AuthorizeURL,
 		AccessTokenUrl:    c.AccessTokenURL,
-		HttpMethod:        http.MethodPost, // mrjones defaults to GET
+		HttpMethod:        c.tokenMethod(),
 	})
 	cons.HttpClient = t
 	return cons
+}
+
+// tokenMethod is the HTTP method of token requests: POST unless
+// TokenMethod says GET (mrjones itself defaults to GET, which puts the
+// parameters in the URL).
+func (c *Config) tokenMethod() string {
+	if strings.EqualFold(strings.TrimSpace(c.TokenMethod), http.MethodGet) {
+		return http.MethodGet
+	}
+	return http.MethodPost
 }
 
 // tokenTransport returns a single-use transport for a token endpoint that

@@ -111,7 +111,7 @@ type Expect struct {
 
 // Verify checks the id_token raw from issuer i, following OpenID Connect
 // Core §3.1.3.7, in one pass: the alg first (i.Algs; never "none"), then
-// the required claims (Core §2), iss exactly i.ID, aud containing the
+// the required claims (Core §2), iss i.ID (exactly, but for the issuer rules of issuer.go), aud containing the
 // client_id and azp, the signature against the JWKS (fetched through src
 // on first use and once more for an unknown kid), exp and nbf (Skew
 // allowed), iat not in the future, nonce, at_hash and sub. It returns the
@@ -135,7 +135,11 @@ func (i *Issuer) Verify(ctx context.Context, src Source, raw string, want Expect
 			return nil, refuse(CheckMalformed, "it has no %s claim", c)
 		}
 	}
-	if iss, _ := unverified["iss"].(string); iss != i.ID {
+	if !i.tokenIssuer(unverified) { // the issuer rules (issuer.go)
+		iss, _ := unverified["iss"].(string)
+		if i.tenants != "" {
+			return nil, refuse(CheckIssuer, "it was issued by %q, not by the configured issuer %q for its tenant (tid)", line(iss), i.ID)
+		}
 		return nil, refuse(CheckIssuer, "it was issued by %q, not by the configured issuer %q", line(iss), i.ID)
 	}
 	aud, ok := audiences(unverified["aud"])

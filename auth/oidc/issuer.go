@@ -58,6 +58,9 @@ type Issuer struct {
 	// are in Algorithms, or RS256 when none is advertised.
 	Algs []string
 	keys *keySet
+	// tenants is the issuer template of a multi-tenant issuer (Microsoft's
+	// ".../{tenantid}/v2.0"), "" for the others (see "The issuer rules" in issuer.go).
+	tenants string
 }
 
 // Cache holds discovery results per issuer identifier for its own
@@ -119,7 +122,8 @@ func discover(ctx context.Context, src Source, issuer string) (*Issuer, error) {
 	if err := json.Unmarshal(d.Body, &md); err != nil {
 		return nil, d.Fail("answered with something that is not an OpenID Connect discovery document")
 	}
-	if md.Issuer != issuer { // exact: Discovery §4.3
+	tenants, ok := discoveredIssuer(issuer, md.Issuer)
+	if !ok { // exact, but for the issuer rules below: Discovery §4.3
 		return nil, &IssuerMismatchError{Provider: src.Provider, Source: "discovery", URL: where, Configured: issuer, Got: md.Issuer}
 	}
 	if md.JWKSURI == "" {
@@ -140,7 +144,7 @@ func discover(ctx context.Context, src Source, issuer string) (*Issuer, error) {
 			return nil, d.Fail(fmt.Sprintf("gives a %s that Latchkey will not use: it %v", e[0], err))
 		}
 	}
-	i := &Issuer{ID: issuer, Metadata: md, keys: &keySet{url: md.JWKSURI, turn: make(chan struct{}, 1)}}
+	i := &Issuer{ID: issuer, Metadata: md, keys: &keySet{url: md.JWKSURI, turn: make(chan struct{}, 1)}, tenants: tenants}
 	for _, a := range md.IDTokenSigningAlgs {
 		if slices.Contains(Algorithms, a) && !slices.Contains(i.Algs, a) {
 			i.Algs = append(i.Algs, a)
@@ -171,7 +175,7 @@ func (i *Issuer) CheckResponse(provider string, q url.Values) error {
 		return &IssuerMismatchError{Provider: provider, Source: "authorization", Configured: i.ID, Got: strings.Join(iss, ", ")}
 	case iss[0] == "":
 		return &IssuerMismatchError{Provider: provider, Source: "authorization", Configured: i.ID, Empty: true}
-	case iss[0] != i.ID:
+	case !i.responseIssuer(iss[0]):
 		return &IssuerMismatchError{Provider: provider, Source: "authorization", Configured: i.ID, Got: iss[0]}
 	}
 	return nil
@@ -209,3 +213,103 @@ func (e *IssuerMismatchError) Error() string {
 // line keeps provider-supplied text to one printable line of sane length
 // (safetext.Line, with the length auth's messages use).
 func line(s string) string { return safetext.Line(s, 300) }
+
+// The issuer rules (see "The issuer rules" in issuer.go) are the one place where an issuer
+// identifier may be other than exactly the configured one; everywhere else
+// (Discovery §4.3, Core §3.1.3.7 step 2, RFC 9207 §2.4) it must be equal:
+//
+//   - Google's id_tokens may carry iss "accounts.google.com", without the
+//     scheme, for the issuer https://accounts.google.com (Google's own
+//     documentation says so; go-oidc accepts exactly this alias).
+//   - Microsoft's multi-tenant issuers .../common/v2.0,
+//     .../organizations/v2.0 and .../consumers/v2.0 publish the issuer
+//     template .../{tenantid}/v2.0 in their discovery document; each
+//     id_token's iss must then be that template with the token's own tid
+//     claim (Microsoft identity platform, "Validate the issuer").
+const (
+	googleIssuer      = "https://accounts.google.com"
+	googleIssuerAlias = "accounts.google.com"
+	tenantPlaceholder = "{tenantid}"
+)
+
+// multiTenants are the Microsoft tenants that stand for many.
+var multiTenants = []string{"common", "organizations", "consumers"}
+
+// discoveredIssuer reports whether a discovery document naming got may
+// serve the configured issuer, and returns the issuer template when got
+// is a multi-tenant one ("" otherwise).
+func discoveredIssuer(configured, got string) (template string, ok bool) {
+	if got == configured {
+		return "", true
+	}
+	if t := tenantTemplate(configured); t != "" && got == t {
+		return t, true
+	}
+	return "", false
+}
+
+// tenantTemplate is the template a multi-tenant issuer (a URL whose path
+// ends in /common/v2.0, /organizations/v2.0 or /consumers/v2.0) publishes:
+// the same URL with {tenantid} for the tenant; "" for any other issuer.
+func tenantTemplate(issuer string) string {
+	rest, ok := strings.CutSuffix(issuer, "/v2.0")
+	if !ok {
+		return ""
+	}
+	cut := strings.LastIndexByte(rest, '/')
+	if cut < 0 || !slices.Contains(multiTenants, rest[cut+1:]) || !strings.Contains(rest[:cut], "://") {
+		return ""
+	}
+	return rest[:cut+1] + tenantPlaceholder + "/v2.0"
+}
+
+// tokenIssuer reports whether an id_token with these (unverified) claims
+// was issued by i: its iss exactly i.ID, Google's scheme-less alias, or,
+// for a multi-tenant issuer, the template with the token's tid.
+func (i *Issuer) tokenIssuer(claims map[string]any) bool {
+	iss, _ := claims["iss"].(string)
+	switch {
+	case iss == i.ID:
+		return true
+	case i.ID == googleIssuer && iss == googleIssuerAlias:
+		return true
+	case i.tenants != "":
+		tid, _ := claims["tid"].(string)
+		return validTenant(tid) && iss == strings.Replace(i.tenants, tenantPlaceholder, tid, 1)
+	}
+	return false
+}
+
+// responseIssuer reports whether the iss parameter of an authorization
+// response (RFC 9207) names i: exactly, or, for a multi-tenant issuer, the
+// template with some tenant (the response carries no tid; the id_token's
+// iss is checked against its tid).
+func (i *Issuer) responseIssuer(iss string) bool {
+	if iss == i.ID {
+		return true
+	}
+	if i.tenants == "" {
+		return false
+	}
+	before, after, _ := strings.Cut(i.tenants, tenantPlaceholder)
+	tid, ok := strings.CutPrefix(iss, before)
+	if !ok {
+		return false
+	}
+	tid, ok = strings.CutSuffix(tid, after)
+	return ok && validTenant(tid)
+}
+
+// validTenant reports whether tid can be a tenant id in an issuer URL: a
+// path segment of letters, digits, dashes and dots.
+func validTenant(tid string) bool {
+	if tid == "" || len(tid) > 64 {
+		return false
+	}
+	for _, r := range tid {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '.') {
+			return false
+		}
+	}
+	return true
+}

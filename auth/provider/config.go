@@ -9,9 +9,11 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/BurntSushi/toml"
 
@@ -195,8 +197,21 @@ func Parse(name string, data []byte) ([]Provider, []Problem) {
 				}
 			}
 		}
+		isSet := func(key string) bool { _, ok := raw[key]; return ok }
+		suppress := p.applyPreset(isSet, add)
 		p.setDefaults()
-		p.validate(add)
+		p.validate(func(field, msg string) {
+			if !suppress[field] {
+				add(field, msg)
+			}
+		})
+		if m, ok := raw["profile"].(map[string]any); ok {
+			for _, k := range sortedKeys(m) {
+				if !profileKeys[k] {
+					add("profile", fmt.Sprintf("unknown key %q: use id, name, username, email or picture", safeKey(k)))
+				}
+			}
+		}
 		if p.ID != "" && seen[p.ID] {
 			add("id", fmt.Sprintf("duplicate id %q: each provider needs its own id", p.ID))
 		}
@@ -254,6 +269,21 @@ var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
 // loads can also be signed in to.
 const MaxIDLen = keychain.MaxIDLen
 
+// profileKeys are the keys of a profile table.
+var profileKeys = map[string]bool{"id": true, "name": true, "username": true, "email": true, "picture": true}
+
+// check reports each path of m that is not a dotted JSON path.
+func (m ProfileMap) check(add func(field, msg string)) {
+	for _, f := range []struct{ key, path string }{{"id", m.ID}, {"name", m.Name}, {"username", m.Username}, {"email", m.Email}, {"picture", m.Picture}} {
+		if f.path == "" {
+			continue
+		}
+		if slices.Contains(strings.Split(f.path, "."), "") || strings.ContainsFunc(f.path, unicode.IsSpace) {
+			add("profile", f.key+": is not a dotted path like \"user.name\" or \"images.0.url\"")
+		}
+	}
+}
+
 // wrongTypes names the known fields of an entry whose TOML type does not
 // fit (a string, a list of strings, a table of strings), without their
 // values: "scopes must be a list of strings, like [\"read\", \"write\"]".
@@ -274,6 +304,12 @@ func wrongTypes(raw map[string]any) string {
 		case reflect.Slice:
 			if !allStrings(v) {
 				out = append(out, f.Tag.Get("toml")+` must be a list of strings, like ["read", "write"]`)
+			}
+		case reflect.Struct: // profile
+			m, ok := v.(map[string]any)
+			ok = ok && allStrings(mapValues(m))
+			if !ok {
+				out = append(out, f.Tag.Get("toml")+` must be a table of strings, like { id = "user.id", name = "user.name" }`)
 			}
 		case reflect.Map:
 			m, ok := v.(map[string]any)
@@ -385,6 +421,9 @@ func (p *Provider) validate(add func(field, msg string)) {
 		if p.SignatureMethod != "RSA-SHA1" && !p.HasClientSecret() && signatureMethods[p.SignatureMethod] {
 			add("client_secret", "missing: "+p.SignatureMethod+" needs the consumer secret")
 		}
+		if p.TokenMethod != "GET" && p.TokenMethod != "POST" {
+			add("token_method", fmt.Sprintf("%q is not supported: use \"POST\" (the default) or \"GET\"", safeKey(p.TokenMethod)))
+		}
 		if p.Callback != CallbackLoopback && p.Callback != CallbackOOB {
 			add("callback", fmt.Sprintf("%q is not supported: use \"loopback\" or \"oob\"", p.Callback))
 		}
@@ -410,6 +449,10 @@ func (p *Provider) validate(add func(field, msg string)) {
 	if p.ClientSecret != "" && p.ClientSecretInKeychain {
 		add("client_secret", "is set here although client_secret_in_keychain = true says it is in the keychain: keep one of them")
 	}
+	if p.Protocol != OAuth1 && p.TokenMethod != "" {
+		add("token_method", "is for OAuth 1.0a token requests only: remove it")
+	}
+	p.Profile.check(add)
 	if err := checkRedirectURI(p.RedirectURI); err != nil {
 		add("redirect_uri", err.Error())
 	}

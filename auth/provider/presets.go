@@ -71,7 +71,11 @@ type PresetParam struct {
 // userinfo answer that give the person's stable id, display name, user
 // name, email and picture.
 type ProfileMap struct {
-	ID, Name, Username, Email, Picture string
+	ID       string `toml:"id" json:"id,omitempty"`
+	Name     string `toml:"name" json:"name,omitempty"`
+	Username string `toml:"username" json:"username,omitempty"`
+	Email    string `toml:"email" json:"email,omitempty"`
+	Picture  string `toml:"picture" json:"picture,omitempty"`
 }
 
 // Presets is every provider Latchkey knows, in the order the picker shows

@@ -109,6 +109,13 @@ func TestPresets(t *testing.T) {
 			if p.UserinfoURL != "" && p.Profile == (ProfileMap{}) {
 				t.Errorf("userinfo_url without a profile mapping")
 			}
+			if p.Protocol != OIDC && p.UserinfoURL != "" && p.Profile.ID == "" {
+				t.Errorf("a profile mapping without the person's stable id")
+			}
+			p.Profile.check(func(field, msg string) { t.Errorf("%s: %s", field, msg) })
+			if p.Protocol != OAuth1 && p.TokenMethod != "" {
+				t.Errorf("token method on a protocol other than OAuth 1.0a")
+			}
 			if p.Device && p.Protocol == OAuth2 && p.DeviceAuthorizationURL == "" {
 				t.Errorf("device sign-in without a device_authorization_url")
 			}

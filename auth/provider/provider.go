@@ -109,6 +109,13 @@ type Provider struct {
 	// RedirectURI defaults to DefaultRedirectURI(ID). A URI without a
 	// port means a free port at each sign-in.
 	RedirectURI string `toml:"redirect_uri"`
+	// TokenMethod is the HTTP method of OAuth 1.0a token requests: POST
+	// (the default, RFC 5849 §2.1) or GET where the provider wants it.
+	TokenMethod string `toml:"token_method"`
+	// Profile names the fields of the userinfo answer that give the
+	// person, as dotted paths ("user.id", "images.0.url"); empty ones use
+	// Latchkey's usual names.
+	Profile ProfileMap `toml:"profile"`
 
 	SignatureMethod string            `toml:"signature_method"` // OAuth 1.0a; default HMAC-SHA1
 	RSAKeyFile      string            `toml:"rsa_key_file"`     // OAuth 1.0a RSA-SHA1: PEM private key
@@ -156,6 +163,10 @@ func (p *Provider) setDefaults() {
 		p.SignatureMethod = strings.ToUpper(p.SignatureMethod)
 		if p.Callback == "" {
 			p.Callback = CallbackLoopback
+		}
+		p.TokenMethod = strings.ToUpper(p.TokenMethod)
+		if p.TokenMethod == "" {
+			p.TokenMethod = "POST"
 		}
 	}
 }

@@ -242,13 +242,13 @@ func TestAPICredentialConfinement(t *testing.T) {
 	}
 	// A relative path without api_base_url.
 	h2, _, _ := bearerSetup(t)
-	os.WriteFile(h2.config, []byte(strings.Replace(mustRead(t, h2.config), "api_base_url", "# api_base_url", 1)), 0o600)
+	os.WriteFile(h2.config, []byte(strings.Replace(readFileT(t, h2.config), "api_base_url", "# api_base_url", 1)), 0o600)
 	if code, _, errs := h2.run("", "api", "idp", "/user"); code != 1 || !strings.Contains(errs, "no api_base_url") {
 		t.Errorf("no api_base_url: exit %d, %q", code, errs)
 	}
 }
 
-func mustRead(t *testing.T, path string) string {
+func readFileT(t *testing.T, path string) string {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)

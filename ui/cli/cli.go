@@ -43,8 +43,14 @@ const usage = `Usage: latchkey [--config PATH] [COMMAND]
 Without a command, opens the Latchkey window.
 
 Commands:
-  providers                           list configured providers and config problems
+  providers [--json]                  list configured providers and config problems
   providers presets [--json]          the providers Latchkey knows (preset = "ID" in providers.toml)
+  providers add --preset NAME --id ID --client-id CLIENT [--name NAME] [--param K=V]... [--client-secret-stdin]
+                                      add a provider from a preset; or --protocol oauth2|oidc|oauth1
+                                      with --issuer, --authorize-url, --access-token-url, --scope, …
+  providers show ID [--json]          provider ID's settings, the redirect URI to register, its docs
+  providers remove ID [--keep-account]
+                                      sign out of ID, then remove its entry and its client secret
   providers secret ID                 keep provider ID's client secret (read from stdin) in the keychain
   login ID [--no-browser] [--device]  sign in to provider ID; --device: with a code
                                       you enter in a browser on any device
@@ -107,11 +113,15 @@ type runner struct {
 	header     bool      // token --header
 	api        apiFlags
 	allowHosts []string
+	edit       providerFlags // providers add, remove, show
 }
 
 var commands = []command{
-	{name: "providers", run: (*runner).providers},
+	{name: "providers", run: (*runner).providers, flags: jsonFlag},
 	{name: "providers presets", run: (*runner).presets, flags: jsonFlag},
+	{name: "providers add", run: (*runner).providersAdd, flags: addFlags},
+	{name: "providers remove", args: "ID", nargs: 1, run: (*runner).providersRemove, flags: removeFlags},
+	{name: "providers show", args: "ID", nargs: 1, run: (*runner).providersShow, flags: jsonFlag},
 	{name: "providers secret", args: "ID", nargs: 1, run: (*runner).secret},
 	{name: "login", args: "ID", nargs: 1, run: (*runner).login, flags: func(fs *flag.FlagSet, c *runner) {
 		fs.BoolVar(&c.noBrowser, "no-browser", false, "do not open a browser; print the URL only")

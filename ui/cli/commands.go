@@ -24,6 +24,9 @@ func (c *runner) providers(_ context.Context, _ []string) error {
 		return err
 	}
 	cfg := svc.Config()
+	if c.json {
+		return c.providersJSON(cfg)
+	}
 	switch {
 	case cfg.Missing:
 		fmt.Fprintf(c.Stdout, "No providers yet: %s does not exist. See docs/CONFIG.md for its format.\n", cfg.Path)

@@ -72,6 +72,9 @@ type Options struct {
 	// Defaults: "latchkey-test-consumer" and "test secret/+&=" (which needs
 	// percent-encoding, to exercise RFC 5849 §3.6).
 	ConsumerKey, ConsumerSecret string
+	// TokenMethod is the one HTTP method the token endpoints accept:
+	// POST (the default) or GET (as Discogs and E*TRADE want).
+	TokenMethod string
 	// RSAPublicKey verifies RSA-SHA1 signatures; nil rejects RSA-SHA1.
 	RSAPublicKey *rsa.PublicKey
 	// CallbackConfirmed is the oauth_callback_confirmed value of the
@@ -564,18 +567,22 @@ func oauth1CheckHMAC(h func() hash.Hash, key, base, sig string) bool {
 }
 
 // postOnly answers 405 to anything but POST (RFC 5849 §2: token requests
-// are POSTs).
-func postOnly(x *exchange) bool {
-	if x.r.Method == http.MethodPost {
+// are POSTs), or but Options.TokenMethod when set.
+func (p *Server) postOnly(x *exchange) bool {
+	want := http.MethodPost
+	if p.opts.TokenMethod != "" {
+		want = p.opts.TokenMethod
+	}
+	if x.r.Method == want {
 		return true
 	}
-	x.w.Header().Set("Allow", http.MethodPost)
-	x.refuse(http.StatusMethodNotAllowed, "method_not_allowed", "oauth_problem_advice", "use POST")
+	x.w.Header().Set("Allow", want)
+	x.refuse(http.StatusMethodNotAllowed, "method_not_allowed", "oauth_problem_advice", "use "+want)
 	return false
 }
 
 func (p *Server) requestToken(x *exchange) {
-	if !postOnly(x) || !p.verify(x, "", "") {
+	if !p.postOnly(x) || !p.verify(x, "", "") {
 		return
 	}
 	if x.rec.OAuth.Has("oauth_token") {
@@ -652,7 +659,7 @@ func (p *Server) authorize(x *exchange, fault Fault) {
 }
 
 func (p *Server) accessToken(x *exchange) {
-	if !postOnly(x) {
+	if !p.postOnly(x) {
 		return
 	}
 	token := x.rec.OAuth.Get("oauth_token")

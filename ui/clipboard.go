@@ -45,6 +45,11 @@ func (w *window) copy(i int, k auth.Credential) {
 		defer cancel()
 		a, err := w.svc.Token(ctx, p.ID)
 		w.apply(evCopied, func() {
+			i, cur := w.current(p.ID) // the config may have changed meanwhile
+			if i < 0 {
+				return // its provider left the config
+			}
+			p := cur.Provider
 			if err != nil {
 				w.markRefused(i, err)
 				if msg := auth.Describe(err, auth.Window); msg != "" {

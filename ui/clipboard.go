@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"strings"
 
 	"latchkey/auth"
@@ -51,6 +52,9 @@ func (w *window) copy(i int, k auth.Credential) {
 			}
 			p := cur.Provider
 			if err != nil {
+				if errors.Is(err, auth.ErrNotSignedIn) && w.status[i].Account != nil { // signed out elsewhere
+					w.setStatus(i, auth.StatusOf(p, nil, w.now()))
+				}
 				w.markRefused(i, err)
 				if msg := auth.Describe(err, auth.Window); msg != "" {
 					w.showError("Nothing was copied", msg)

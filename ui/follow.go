@@ -46,7 +46,9 @@ func (w *window) stopFollowing() {
 	}
 }
 
-// configChanged shows the Service's config, when it is not the one shown:
+// configChanged shows the Service's config, when it is not the one shown
+// (call it on Fyne's goroutine after Service.SetConfig, or let follow call
+// it within a second):
 // the banner (problems appear and clear), the list or the empty state. The
 // selected provider stays selected while it is in the file; when it left,
 // the one now at its place (or the last) is. Statuses of providers the
@@ -98,13 +100,13 @@ func (w *window) configChanged() {
 func (w *window) accountsChanged() { w.reload() }
 
 // reload reads every provider's status again off the UI goroutine, as
-// load does; it is called inside apply. When every provider shown has
+// load does. When every provider shown has
 // been read before, what is shown stays until the new statuses come (no
 // "Checking the keychain…" in between), and only those that differ are
 // redrawn (a confirmation under a button stays).
 func (w *window) reload() {
 	if len(w.cfg.Providers) == 0 {
-		w.later = append(w.later, func() { w.apply(evStatuses, func() {}) })
+		w.goLater(func() { w.apply(evStatuses, func() {}) })
 		return
 	}
 	w.loadGen++
@@ -112,7 +114,7 @@ func (w *window) reload() {
 	if !quiet {
 		w.refreshAll() // "Checking the keychain…" on the new providers
 	}
-	w.later = append(w.later, func() {
+	w.goLater(func() {
 		sts, _ := w.svc.Statuses() // per-provider errors are in sts[i].Err
 		w.apply(evStatuses, func() {
 			if gen != w.loadGen || cfg != w.cfg || !sameProviders(sts, w.status) {
@@ -131,6 +133,18 @@ func (w *window) reload() {
 			}
 		})
 	})
+}
+
+// goLater runs fn in its own goroutine: at once on Fyne's goroutine
+// outside an update, or, inside one (apply), once the widgets are up to
+// date, so that its own result never meets the update half done (in Fyne's
+// test driver fyne.Do runs on the caller's goroutine).
+func (w *window) goLater(fn func()) {
+	if !w.applying {
+		go fn()
+		return
+	}
+	w.later = append(w.later, fn)
 }
 
 // takeLater returns the background calls an update queued in w.later

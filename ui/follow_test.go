@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2/test"
+
 	"latchkey/auth"
 	"latchkey/auth/authtest"
 	"latchkey/auth/keychain"
@@ -215,4 +217,44 @@ func TestFollowChildProcess(t *testing.T) {
 		return
 	}
 	fmt.Println("child: signed out")
+}
+
+// TestCopyAfterSignOutElsewhere: when Copy finds the account gone (signed
+// out by another program before the window saw it), the panel says "Not
+// signed in" instead of going on claiming the account.
+func TestCopyAfterSignOutElsewhere(t *testing.T) {
+	idp := authtest.NewOAuth2(t)
+	h := newHarness(t, setup{toml: idpTOML(idp)}).start()
+	h.signIn(0, true)
+	if err := h.store.Delete("idp"); err != nil { // behind the Service's back: no change signal
+		t.Fatal(err)
+	}
+	test.Tap(h.button(h.w.win.Content(), "Copy token"))
+	h.wait(evCopied)
+	if s := h.rowText(0); s != "Not signed in" {
+		t.Fatalf("after Copy found no account the row says %q, want Not signed in", s)
+	}
+	if s := h.overlayText(); !strings.Contains(s, "Nothing was copied") {
+		t.Fatalf("no dialog says nothing was copied: %q", s)
+	}
+}
+
+// TestConfigChangedAfterSetConfig: a face that has put a config in use
+// itself (Service.SetConfig, as the editor does) shows it by calling
+// configChanged on Fyne's goroutine, outside any background result.
+func TestConfigChangedAfterSetConfig(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "providers.toml")
+	text := entry("one", "One")
+	saveConfig(t, path, text)
+	h := newHarness(t, setup{toml: text, path: path}).start()
+	saveConfig(t, path, text+entry("two", "Two"))
+	h.svc.SetConfig(provider.Load(path))
+	h.w.configChanged()
+	h.wait(evStatuses)
+	if got := h.ids(); got != "one,two" {
+		t.Fatalf("after SetConfig and configChanged the list shows %s", got)
+	}
+	if s := h.rowText(1); s != "Not signed in" {
+		t.Fatalf("the new provider's row says %q", s)
+	}
 }

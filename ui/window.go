@@ -138,6 +138,7 @@ type window struct {
 	escape     func()                  // what Escape does now (the top dialog's Cancel)
 	unfollow   context.CancelFunc      // ends follow; nil when not following
 	later      []func()                // background calls to start after this update (goLater)
+	applying   bool                    // apply is running an update
 	flashGen   int
 }
 
@@ -218,7 +219,9 @@ func (w *window) build() fyne.CanvasObject {
 // at once, on the caller's goroutine).
 func (w *window) apply(ev event, fn func()) {
 	fyne.Do(func() {
+		w.applying = true
 		fn()
+		w.applying = false
 		later := w.takeLater()
 		w.fetchQueued()
 		startAll(later)

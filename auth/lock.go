@@ -2,11 +2,14 @@ package auth
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"sync"
+	"time"
 
 	"latchkey/auth/filelock"
 )
@@ -61,17 +64,10 @@ func (l *accountLocks) take(ctx context.Context, key, name string) (func(), erro
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
-	if dir == "" {
-		cache, err := os.UserCacheDir()
-		if err != nil {
-			<-sem
-			return nil, errors.New("cannot find a folder for lock files: neither XDG_CACHE_HOME nor HOME is set; set one of them")
-		}
-		dir = filepath.Join(cache, "latchkey", "locks")
-	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	dir, err := l.folder(dir)
+	if err != nil {
 		<-sem
-		return nil, fmt.Errorf("cannot create the lock folder %s (%s); check that you may write there", dir, filelock.Reason(err))
+		return nil, err
 	}
 	unlockFile, err := filelock.Lock(ctx, filepath.Join(dir, name))
 	if err != nil {
@@ -82,4 +78,75 @@ func (l *accountLocks) take(ctx context.Context, key, name string) (func(), erro
 		unlockFile()
 		<-sem
 	}, nil
+}
+
+// resolve is the lock folder: dir, or the default under the cache dir when
+// dir is "".
+func resolve(dir string) (string, error) {
+	if dir != "" {
+		return dir, nil
+	}
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		return "", errors.New("cannot find a folder for lock files: neither XDG_CACHE_HOME nor HOME is set; set one of them")
+	}
+	return filepath.Join(cache, "latchkey", "locks"), nil
+}
+
+// folder resolves dir (resolve) and creates the folder when missing.
+func (l *accountLocks) folder(dir string) (string, error) {
+	dir, err := resolve(dir)
+	if err != nil {
+		return "", err
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", fmt.Errorf("cannot create the lock folder %s (%s); check that you may write there", dir, filelock.Reason(err))
+	}
+	return dir, nil
+}
+
+// genFile is the name, in the lock folder, of the accounts' change signal:
+// every write or delete of an account record, by any process, replaces its
+// content with a new, unique line (changed), so that a watcher (Watch)
+// learns of it by reading a few bytes, without reading the keychain.
+const genFile = "accounts.gen"
+
+// genPath is the change signal's path, or "" when the lock folder cannot
+// be found.
+func (l *accountLocks) genPath() string {
+	dir, err := resolve(l.dir)
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(dir, genFile)
+}
+
+// changed signals that an account record was written or deleted: it
+// replaces the change signal atomically (a temporary file renamed over it)
+// with the time, this process's id and a random tag, a line no other
+// change writes, and holds no secret. The caller holds the account's
+// write lock, and calls it after the keychain write, so that a watcher who
+// sees the new line reads the new record. A failure is ignored: the
+// account is written all the same, and a watcher learns of it at its next
+// change (or when the window is opened again).
+func (l *accountLocks) changed() {
+	dir, err := l.folder(l.dir)
+	if err != nil {
+		return
+	}
+	var tag [8]byte
+	_, _ = rand.Read(tag[:])
+	line := fmt.Sprintf("%d %d %s\n", time.Now().UnixNano(), os.Getpid(), hex.EncodeToString(tag[:]))
+	tmp, err := os.CreateTemp(dir, genFile+".*.tmp")
+	if err != nil {
+		return
+	}
+	_, werr := tmp.WriteString(line)
+	if cerr := tmp.Close(); werr != nil || cerr != nil {
+		_ = os.Remove(tmp.Name())
+		return
+	}
+	if err := os.Rename(tmp.Name(), filepath.Join(dir, genFile)); err != nil {
+		_ = os.Remove(tmp.Name())
+	}
 }

@@ -355,7 +355,7 @@ func TestOIDCDiscoveryIssuerMismatch(t *testing.T) {
 	// A new session (the discovery cache lives as long as a Service) meets
 	// a document naming another issuer.
 	idp.EditDiscovery(func(doc map[string]any) { doc["issuer"] = idp.Issuer() + "/" })
-	fresh := New(Options{Config: svc.cfg, Store: store, Browser: br, HTTPClient: &http.Client{Timeout: 10 * time.Second}, LoginTimeout: 30 * time.Second, LockDir: t.TempDir()})
+	fresh := New(Options{Config: svc.Config(), Store: store, Browser: br, HTTPClient: &http.Client{Timeout: 10 * time.Second}, LoginTimeout: 30 * time.Second, LockDir: t.TempDir()})
 	_, err := fresh.Login(context.Background(), "idp", LoginOptions{})
 	var ime *IssuerMismatchError
 	if !errors.As(err, &ime) || ime.Source != "discovery" || ime.Got != idp.Issuer()+"/" {

@@ -93,7 +93,7 @@ func (s *Service) Logout(ctx context.Context, id string) (bool, error) {
 		// Signing out must work without the client secret: the account is
 		// deleted all the same; a revocation that needs it fails, said as a
 		// *RevokeError.
-		p, _ = s.cfg.Find(id)
+		p, _ = s.Config().Find(id)
 		err = nil
 	}
 	if err != nil {
@@ -108,18 +108,18 @@ func (s *Service) Logout(ctx context.Context, id string) (bool, error) {
 	var sie *SignInError
 	if errors.As(err, &sie) {
 		// Nothing readable is stored; still clear any leftovers.
-		return false, s.store.Delete(p.ID)
+		return false, s.remove(p.ID)
 	}
 	if err != nil {
 		// A damaged record: nothing to revoke with, delete it. (A locked
 		// keychain fails the deletion too, and that error is returned.)
-		if derr := s.store.Delete(p.ID); derr != nil {
+		if derr := s.remove(p.ID); derr != nil {
 			return false, derr
 		}
 		return true, nil
 	}
 	revokeErr := s.revoke(ctx, p, a)
-	if err := s.store.Delete(p.ID); err != nil {
+	if err := s.remove(p.ID); err != nil {
 		return true, err
 	}
 	if revokeErr != nil {
@@ -144,7 +144,7 @@ func (s *Service) forgetOrphan(ctx context.Context, id string, unknown error) (b
 		return false, err
 	}
 	defer unlock()
-	if err := s.store.Delete(id); err != nil {
+	if err := s.remove(id); err != nil {
 		return false, err
 	}
 	return true, &RevokeError{Provider: id, Err: ErrNotConfigured}

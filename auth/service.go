@@ -8,6 +8,8 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"reflect"
+	"sync/atomic"
 	"time"
 
 	"latchkey/auth/browser"
@@ -66,7 +68,10 @@ type Options struct {
 // concurrent use and may block on the network or the keychain: call them
 // off the UI goroutine.
 type Service struct {
-	cfg          *provider.Config
+	// cfg is the configuration in use: swapped whole (SetConfig, Reload),
+	// never changed in place, so a flow that took a *provider.Provider
+	// from it goes on with those settings. Every read goes through Config.
+	cfg          atomic.Pointer[provider.Config]
 	store        Store
 	secrets      Store
 	browser      browser.Opener
@@ -80,7 +85,6 @@ type Service struct {
 // New returns a Service over opts, with the documented defaults filled.
 func New(opts Options) *Service {
 	s := &Service{
-		cfg:          opts.Config,
 		store:        opts.Store,
 		secrets:      opts.Secrets,
 		browser:      opts.Browser,
@@ -88,6 +92,7 @@ func New(opts Options) *Service {
 		loginTimeout: opts.LoginTimeout,
 		locks:        newAccountLocks(opts.LockDir),
 	}
+	s.cfg.Store(opts.Config)
 	base := opts.HTTPClient
 	if base == nil {
 		base = &http.Client{Timeout: 30 * time.Second}
@@ -102,22 +107,69 @@ func New(opts Options) *Service {
 	return s
 }
 
-// Config returns the configuration the Service was built with.
-func (s *Service) Config() *provider.Config { return s.cfg }
+// Config returns the configuration in use: the one the Service was built
+// with, or the latest given to SetConfig or read by Reload. The caller must
+// not change it; take it once per piece of work, as it may be replaced at
+// any moment.
+func (s *Service) Config() *provider.Config { return s.cfg.Load() }
+
+// SetConfig replaces the configuration in use with cfg (non-nil), e.g.
+// after the window's editor has written providers.toml. Flows already
+// running keep the provider settings they started with; accounts are not
+// touched (an account whose provider's settings changed reads as
+// needs_signin, see Binding). cfg must not be changed afterwards.
+func (s *Service) SetConfig(cfg *provider.Config) {
+	if cfg == nil {
+		panic("auth: SetConfig(nil)")
+	}
+	s.cfg.Store(cfg)
+}
+
+// Reload reads the config file again (provider.Load of Config().Path) and
+// puts it in use when it says something else than the config in use
+// (other providers, settings or problems; a comment-only edit that moves
+// no line is no change), reporting whether it did. It fails only when the
+// config has no file to read (a Config built in memory with no Path); a
+// file that cannot be read or parsed is not an error but a config whose
+// Problems say so, as at start.
+func (s *Service) Reload() (changed bool, err error) {
+	old := s.Config()
+	if old.Path == "" {
+		return false, errors.New("the configuration was not read from a file, so there is nothing to read again")
+	}
+	fresh := provider.Load(old.Path)
+	if sameConfig(old, fresh) {
+		return false, nil
+	}
+	// Another Reload or SetConfig may have swapped the config meanwhile:
+	// only replace the one compared with.
+	if !s.cfg.CompareAndSwap(old, fresh) {
+		return false, nil
+	}
+	return true, nil
+}
+
+// sameConfig reports whether a and b say the same: same file, providers,
+// problems and missing-ness.
+func sameConfig(a, b *provider.Config) bool {
+	return a.Path == b.Path && a.Missing == b.Missing &&
+		reflect.DeepEqual(a.Providers, b.Providers) && reflect.DeepEqual(a.Problems, b.Problems)
+}
 
 // Provider returns the configured provider with this id, or an
 // *UnknownProviderError. A client secret kept in the keychain
 // (client_secret_in_keychain) is filled in, or its absence is a
 // *ClientSecretError.
 func (s *Service) Provider(id string) (*provider.Provider, error) {
-	if p, ok := s.cfg.Find(id); ok {
+	cfg := s.Config()
+	if p, ok := cfg.Find(id); ok {
 		return s.withSecret(p)
 	}
-	err := &UnknownProviderError{ID: id, Config: s.cfg.Path}
-	for _, p := range s.cfg.Providers {
+	err := &UnknownProviderError{ID: id, Config: cfg.Path}
+	for _, p := range cfg.Providers {
 		err.Known = append(err.Known, p.ID)
 	}
-	if probs := s.cfg.ProblemsFor(id); len(probs) > 0 {
+	if probs := cfg.ProblemsFor(id); len(probs) > 0 {
 		return nil, &ConfigError{ID: id, Problems: probs}
 	}
 	return nil, err
@@ -160,7 +212,8 @@ func (s *Service) load(p *provider.Provider) (*Account, error) {
 }
 
 // save writes a to the keychain; the caller holds the account's write
-// lock (write, commit). A record that would exceed keychain.MaxRecordSize
+// lock (write, commit), and it signals the change to the windows that watch
+// (accountLocks.changed, Watch). A record that would exceed keychain.MaxRecordSize
 // is written with its profile trimmed (trimProfile, Profile.Trimmed), a
 // change a sees too.
 func (s *Service) save(a *Account) error {
@@ -174,7 +227,17 @@ func (s *Service) save(a *Account) error {
 			return err
 		}
 	}
-	return s.store.Save(a.ProviderID, data)
+	err = s.store.Save(a.ProviderID, data)
+	s.locks.changed() // even after a failure: the keychain may have half-changed
+	return err
+}
+
+// remove deletes account id's record; the caller holds the account's write
+// lock. Like save, it signals the change to other windows (Watch).
+func (s *Service) remove(id string) error {
+	err := s.store.Delete(id)
+	s.locks.changed()
+	return err
 }
 
 // write saves a sign-in's account a of provider p, bound to p, under the
@@ -248,10 +311,11 @@ func stateFor(p *provider.Provider, a *Account, now time.Time) State {
 // order. A keychain failure is reported per provider in Status.Err (and
 // as the returned error, the first one met), never as a missing account.
 func (s *Service) Statuses() ([]Status, error) {
-	out := make([]Status, 0, len(s.cfg.Providers))
+	cfg := s.Config()
+	out := make([]Status, 0, len(cfg.Providers))
 	var first error
-	for i := range s.cfg.Providers {
-		p := &s.cfg.Providers[i]
+	for i := range cfg.Providers {
+		p := &cfg.Providers[i]
 		st := Status{Provider: p, Can: CapabilitiesOf(p)}
 		a, err := s.load(p)
 		var sie *SignInError
@@ -280,9 +344,10 @@ func (s *Service) Orphans() ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	cfg := s.Config()
 	var out []string
 	for _, id := range ids {
-		if _, ok := s.cfg.Find(id); !ok && len(s.cfg.ProblemsFor(id)) == 0 {
+		if _, ok := cfg.Find(id); !ok && len(cfg.ProblemsFor(id)) == 0 {
 			out = append(out, id)
 		}
 	}

@@ -37,14 +37,14 @@ scopes = ["openid", "email"]`
 // its folder. The providers without problems still work.
 func (w *window) problemsBanner() fyne.CanvasObject {
 	probs := w.cfg.Problems
-	title := fmt.Sprintf("%s has %d problems. The providers they concern are left out until the file is fixed and Latchkey restarted.", filepath.Base(w.cfg.Path), len(probs))
+	title := fmt.Sprintf("%s has %d problems. The providers they concern are left out until the file is fixed; each save shows here at once.", filepath.Base(w.cfg.Path), len(probs))
 	if len(probs) == 1 {
-		title = fmt.Sprintf("%s has a problem. The provider it concerns is left out until the file is fixed and Latchkey restarted.", filepath.Base(w.cfg.Path))
+		title = fmt.Sprintf("%s has a problem. The provider it concerns is left out until the file is fixed; each save shows here at once.", filepath.Base(w.cfg.Path))
 	}
 	lines := []fyne.CanvasObject{&widget.Label{Text: title, TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapWord}}
 	for i, p := range probs {
 		if i == maxBannerProblems {
-			lines = append(lines, wrapped(fmt.Sprintf("… and %d more, listed here once these are fixed and Latchkey restarted.", len(probs)-i)))
+			lines = append(lines, wrapped(fmt.Sprintf("… and %d more, listed here once these are fixed.", len(probs)-i)))
 			break
 		}
 		lines = append(lines, &widget.Label{Text: "• " + p.Short(), Wrapping: fyne.TextWrapWord})
@@ -61,12 +61,12 @@ func (w *window) problemsBanner() fyne.CanvasObject {
 // from and what an entry looks like, instead of a blank pane.
 func (w *window) emptyState() fyne.CanvasObject {
 	title := "No providers yet"
-	intro := "Latchkey signs you in to the providers listed in its config file. Add a [[provider]] entry to it, then start Latchkey again."
+	intro := "Latchkey signs you in to the providers listed in its config file. Add a [[provider]] entry to it: it shows here as soon as the file is saved."
 	if len(w.cfg.Problems) > 0 {
 		title = "No usable providers"
-		intro = "Every provider in the config file has a problem (see above). Fix them, then start Latchkey again."
+		intro = "Every provider in the config file has a problem (see above). Fix them: they show here as soon as the file is saved."
 	} else if !w.cfg.Missing {
-		intro = "The config file has no [[provider]] entry yet. Add one, then start Latchkey again."
+		intro = "The config file has no [[provider]] entry yet. Add one: it shows here as soon as the file is saved."
 	}
 	heading := &widget.Label{Text: title, TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameHeadingText, Alignment: fyne.TextAlignCenter}
 	icon := container.NewCenter(container.NewGridWrap(fyne.NewSize(72, 72), widget.NewIcon(theme.NewDisabledResource(theme.AccountIcon()))))

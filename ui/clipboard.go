@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"strings"
 
 	"latchkey/auth"
@@ -45,7 +46,15 @@ func (w *window) copy(i int, k auth.Credential) {
 		defer cancel()
 		a, err := w.svc.Token(ctx, p.ID)
 		w.apply(evCopied, func() {
+			i, cur := w.current(p.ID) // the config may have changed meanwhile
+			if i < 0 {
+				return // its provider left the config
+			}
+			p := cur.Provider
 			if err != nil {
+				if errors.Is(err, auth.ErrNotSignedIn) && w.status[i].Account != nil { // signed out elsewhere
+					w.setStatus(i, auth.StatusOf(p, nil, w.now()))
+				}
 				w.markRefused(i, err)
 				if msg := auth.Describe(err, auth.Window); msg != "" {
 					w.showError("Nothing was copied", msg)

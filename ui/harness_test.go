@@ -35,6 +35,7 @@ type setup struct {
 	store   auth.Store       // nil: the real keychain, under a private service name
 	browser browser.Opener   // nil: a fake browser that completes each sign-in
 	now     func() time.Time // the Service's clock; nil: time.Now
+	lockDir string           // the Service's lock folder; "": a private one
 	opts    options          // the window's seams; observe is set by the harness
 	// transport, when set, wraps the Service's HTTP transport (e.g. to
 	// hold a request until the test has looked at the window).
@@ -73,6 +74,9 @@ func newHarness(t *testing.T, s setup) *harness {
 	if s.browser == nil {
 		s.browser = authtest.NewBrowser()
 	}
+	if s.lockDir == "" {
+		s.lockDir = t.TempDir()
+	}
 	var rt http.RoundTripper = pictures{next: http.DefaultTransport}
 	if s.transport != nil {
 		rt = s.transport(rt)
@@ -84,6 +88,7 @@ func newHarness(t *testing.T, s setup) *harness {
 		HTTPClient:   &http.Client{Timeout: 10 * time.Second, Transport: rt},
 		Now:          s.now,
 		LoginTimeout: 30 * time.Second,
+		LockDir:      s.lockDir,
 	})
 	h := &harness{t: t, app: a, svc: svc, store: s.store, events: make(chan event, 256), seen: map[event]int{}}
 	s.opts.observe = func(ev event) { h.events <- ev }

@@ -54,6 +54,11 @@ func (w *window) refresh(i int) {
 // access token was before when it started.
 func (w *window) refreshed(i int, p *provider.Provider, before string, a *auth.Account, err error) {
 	delete(w.refreshing, p.ID)
+	i, cur := w.current(p.ID) // the config may have changed meanwhile
+	if i < 0 {
+		return // its provider left the config
+	}
+	p = cur.Provider
 	if err == nil {
 		st := auth.StatusOf(p, a, w.now())
 		w.setStatus(i, st)
@@ -119,9 +124,12 @@ func (w *window) markRefused(i int, err error) bool {
 func (w *window) askSignInAgain(i int, title, msg string) {
 	label := &widget.Label{Text: msg, Wrapping: fyne.TextWrapWord, Selectable: true}
 	d := dialog.NewCustomWithoutButtons(title, label, w.win)
+	id := w.status[i].Provider.ID
 	again := &widget.Button{Text: "Sign in again", Icon: theme.LoginIcon(), Importance: widget.HighImportance, OnTapped: func() {
 		d.Hide()
-		w.startSignIn(i)
+		if i, _ := w.current(id); i >= 0 { // the config may have changed meanwhile
+			w.startSignIn(i)
+		}
 	}}
 	closeBtn := &widget.Button{Text: "Close", OnTapped: d.Hide}
 	d.SetButtons([]fyne.CanvasObject{closeBtn, again})

@@ -172,8 +172,8 @@ func (s *signIn) finish(a *auth.Account, err error) {
 // sign-in the person cancelled says nothing.
 func (w *window) showSignInResult(p *provider.Provider, a *auth.Account, err error, cancelled bool) {
 	if err == nil {
-		if i := w.indexOf(p.ID); i >= 0 {
-			w.setStatus(i, auth.StatusOf(p, a, w.now()))
+		if i, cur := w.current(p.ID); i >= 0 { // the config may have changed meanwhile
+			w.setStatus(i, auth.StatusOf(cur.Provider, a, w.now()))
 		}
 		return
 	}

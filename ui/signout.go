@@ -22,7 +22,7 @@ func (w *window) confirmSignOut(i int) {
 	}
 	d := dialog.NewConfirm("Sign out of "+name+"?", msg, func(ok bool) {
 		w.escape = nil
-		if ok {
+		if i, _ := w.current(st.Provider.ID); ok && i >= 0 { // the config may have changed meanwhile
 			w.signOut(i)
 		}
 	}, w.win)
@@ -48,6 +48,11 @@ func (w *window) signOut(i int) {
 		defer cancel()
 		_, err := w.svc.Logout(ctx, p.ID)
 		w.apply(evSignedOut, func() {
+			i, cur := w.current(p.ID) // the config may have changed meanwhile
+			if i < 0 {
+				return // its provider left the config
+			}
+			p := cur.Provider
 			var re *auth.RevokeError
 			if err != nil && !errors.As(err, &re) {
 				w.showError("Could not sign out of "+p.DisplayName(), auth.Describe(err, auth.Window))

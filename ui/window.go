@@ -9,7 +9,9 @@
 // right the selected provider's account and token (and, for OpenID Connect,
 // the id_token's claims), with Sign in (in the browser, or with a code),
 // Copy, Refresh and Sign out. Config problems show as a banner, an empty
-// config as an explanation of how to add a provider.
+// config as an explanation of how to add a provider. The window follows
+// changes made while it is open (follow.go): a providers.toml saved
+// elsewhere, an account signed in or out by a script.
 package ui
 
 import (
@@ -49,7 +51,9 @@ const serviceTimeout = 30 * time.Second
 // svc.Config(): nothing here waits on the keychain or the network. The
 // window starts at 860×600, shows the first provider, and updates its
 // expiry countdown every second until it is closed; closing it cancels a
-// sign-in in progress (its loopback port closes).
+// sign-in in progress (its loopback port closes). While it is open it
+// follows changes to providers.toml and to the accounts made elsewhere
+// (follow).
 //
 // Call it on Fyne's goroutine (before ShowAndRun, or inside fyne.Do).
 func NewWindow(a fyne.App, svc *auth.Service) fyne.Window {
@@ -71,6 +75,7 @@ func NewWindow(a fyne.App, svc *auth.Service) fyne.Window {
 		close(stop)
 		w.close()
 	})
+	w.follow(auth.WatchEvery) // before load: a change after it is seen
 	w.load()
 	return w.win
 }
@@ -131,6 +136,9 @@ type window struct {
 	device     *deviceSignIn           // the device sign-in in progress, if any
 	refreshing map[string]bool         // provider ids whose Refresh is running
 	escape     func()                  // what Escape does now (the top dialog's Cancel)
+	unfollow   context.CancelFunc      // ends follow; nil when not following
+	later      []func()                // background calls to start after this update (goLater)
+	applying   bool                    // apply is running an update
 	flashGen   int
 }
 
@@ -211,8 +219,12 @@ func (w *window) build() fyne.CanvasObject {
 // at once, on the caller's goroutine).
 func (w *window) apply(ev event, fn func()) {
 	fyne.Do(func() {
+		w.applying = true
 		fn()
+		w.applying = false
+		later := w.takeLater()
 		w.fetchQueued()
+		startAll(later)
 		w.notify(ev)
 	})
 }
@@ -237,7 +249,7 @@ func (w *window) load() {
 	go func() {
 		sts, _ := w.svc.Statuses() // per-provider errors are in sts[i].Err
 		w.apply(evStatuses, func() {
-			if gen == w.loadGen && len(sts) == len(w.status) {
+			if gen == w.loadGen && sameProviders(sts, w.status) {
 				copy(w.status, sts)
 				w.loaded = true
 				w.refreshAll()
@@ -315,6 +327,7 @@ func (w *window) tick() {
 // close ends what the window started: a sign-in in progress is cancelled,
 // so its loopback port closes, and a device sign-in stops polling.
 func (w *window) close() {
+	w.stopFollowing()
 	if w.signing != nil {
 		w.signing.cancel()
 	}

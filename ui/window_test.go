@@ -239,7 +239,7 @@ func TestWindowNamesNoCommand(t *testing.T) {
 	}
 	h := newHarness(t, setup{toml: workTOML + bad.String()}).start()
 	screens["many problems"] = h.screen()
-	if !strings.Contains(screens["many problems"], "… and 2 more, listed here once these are fixed and Latchkey restarted.") {
+	if !strings.Contains(screens["many problems"], "… and 2 more, listed here once these are fixed.") {
 		t.Errorf("the banner does not count the problems it leaves out: %s", screens["many problems"])
 	}
 	for name, screen := range screens {

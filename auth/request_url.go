@@ -27,3 +27,25 @@ func (s *Service) DefaultRequestURL(ctx context.Context, id string) (string, err
 	}
 	return u, nil
 }
+
+// CheckRequestURL says whether provider id's credentials may go to rawURL
+// (an absolute URL, or a path under api_base_url, as APIURL takes it): nil
+// when Do would send the request, else the error Do would return before
+// sending anything (*HostNotAllowedError, *NoAPIBaseError). It is for a
+// face that hands the credential to another program for one request (a
+// curl command line): the same confinement as Do and Sign.
+func (s *Service) CheckRequestURL(ctx context.Context, id, rawURL string, opts RequestOptions) error {
+	p, err := s.Provider(id)
+	if err != nil {
+		return err
+	}
+	u, err := s.APIURL(id, rawURL)
+	if err != nil {
+		return err
+	}
+	allowed, err := s.credentialOrigins(ctx, p, opts.AllowHosts)
+	if err != nil {
+		return err
+	}
+	return allowed.check(p, u)
+}

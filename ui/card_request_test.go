@@ -277,3 +277,36 @@ func TestBodyText(t *testing.T) {
 		t.Errorf("a large body is not cut: %d bytes, ends %q", len(got), got[len(got)-40:])
 	}
 }
+
+// TestRequestCardOAuth1: an OAuth 1.0a provider's card sends a signed
+// request to its profile URL, and Copy as curl carries the signature of
+// that request (Service.Sign), masked until Reveal.
+func TestRequestCardOAuth1(t *testing.T) {
+	op := authtest.NewOAuth1Provider(t, authtest.OAuth1Options{})
+	h := newHarness(t, setup{toml: oauth1TOML(op, "loopback")}).start()
+	h.signIn(0, false)
+	test.Tap(h.button(h.w.win.Content(), "Try a request…"))
+	h.wait(evRequestURL)
+	c := h.w.detail.act.request.shown
+	if c.url.Text != op.ProfileURL {
+		t.Errorf("the URL is prefilled with %q, want %q", c.url.Text, op.ProfileURL)
+	}
+	test.Tap(c.send)
+	h.wait(evRequest)
+	if text := textOf(c.object); !strings.Contains(text, "HTTP 200 OK") {
+		t.Errorf("a signed request to the profile URL: %s", text)
+	}
+
+	test.Tap(h.button(c.object, "Copy as curl"))
+	h.wait(evRequestCopied)
+	if got, want := h.app.Clipboard().Content(), "curl '"+op.ProfileURL+"' -H 'Authorization: OAuth ••••'"; got != want {
+		t.Errorf("Copy as curl, masked:\n got %s\nwant %s", got, want)
+	}
+	test.Tap(h.button(h.w.win.Content(), "Reveal"))
+	test.Tap(h.button(c.object, "Copy as curl"))
+	h.wait(evRequestCopied)
+	got := h.app.Clipboard().Content()
+	if !strings.HasPrefix(got, "curl '"+op.ProfileURL+"' -H 'Authorization: OAuth ") || !strings.Contains(got, "oauth_signature=") || !strings.Contains(got, `oauth_token="`+h.w.status[0].Account.Token.AccessToken+`"`) {
+		t.Errorf("Copy as curl, revealed: %s", got)
+	}
+}

@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"testing"
 
@@ -53,5 +54,26 @@ func TestAccessTokenClaims(t *testing.T) {
 		if c, ok := AccessTokenClaims(opaque); ok {
 			t.Errorf("AccessTokenClaims(%q) = %v, want no claims", opaque, c)
 		}
+	}
+}
+
+func TestCheckRequestURL(t *testing.T) {
+	idp := authtest.NewOAuth2(t)
+	svc, _ := testService(t, idp.ProviderTOML("idp", "Test IdP", authtest.PublicClientID, "none", `api_base_url = "https://api.example.com/v1"`), nil)
+	ctx := context.Background()
+	for _, ok := range []string{"/user", "https://api.example.com/other", idp.UserinfoURL()} {
+		if err := svc.CheckRequestURL(ctx, "idp", ok, RequestOptions{}); err != nil {
+			t.Errorf("CheckRequestURL(%q) = %v, want nil", ok, err)
+		}
+	}
+	var hn *HostNotAllowedError
+	if err := svc.CheckRequestURL(ctx, "idp", "https://elsewhere.example/x", RequestOptions{}); !errors.As(err, &hn) || hn.Host != "elsewhere.example" {
+		t.Errorf("another host: %v", err)
+	}
+	if err := svc.CheckRequestURL(ctx, "idp", "https://elsewhere.example/x", RequestOptions{AllowHosts: []string{"elsewhere.example"}}); err != nil {
+		t.Errorf("an allowed extra host: %v", err)
+	}
+	if err := svc.CheckRequestURL(ctx, "idp", "http://api.example.com/v1", RequestOptions{}); !errors.As(err, &hn) || !hn.Insecure {
+		t.Errorf("plain http: %v", err)
 	}
 }

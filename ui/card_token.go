@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"latchkey/auth"
+	"latchkey/auth/safetext"
 )
 
 // tokenCard is the signed-in account's token: scopes, when it was obtained
@@ -40,12 +41,30 @@ func newTokenCard(i int, st auth.Status, act panelActions, refreshing, revealed 
 	c.flash = &widget.Label{Importance: widget.SuccessImportance, Truncation: fyne.TextTruncateEllipsis}
 	c.flash.Hide()
 	buttons := c.buttons(i, st, act, refreshing)
-	c.object = widget.NewCard("", "", container.NewVBox(
-		container.New(layout.NewFormLayout(), rows...),
-		container.NewHBox(buttons...),
-		c.flash,
-	))
+	parts := []fyne.CanvasObject{container.New(layout.NewFormLayout(), rows...)}
+	if claims := accessTokenClaims(st.Account.Token.AccessToken, act.location); claims != nil {
+		parts = append(parts, claims)
+	}
+	c.object = widget.NewCard("", "", container.NewVBox(append(parts, container.NewHBox(buttons...), c.flash)...))
 	return c
+}
+
+// accessTokenClaims shows the claims of an access token that is a JWT
+// (RFC 9068, or any compact JWT), decoded for reading, or returns nil for
+// an opaque token. Latchkey does not verify them: the API does.
+func accessTokenClaims(raw string, loc *time.Location) fyne.CanvasObject {
+	claims, ok := auth.AccessTokenClaims(raw)
+	if !ok {
+		return nil
+	}
+	title := &widget.Label{Text: "Access token claims", TextStyle: fyne.TextStyle{Bold: true}}
+	note := quiet("The access token is a JWT: what it says, decoded for reading and not verified by Latchkey (the API it is for checks it).")
+	note.Truncation, note.Wrapping = fyne.TextTruncateOff, fyne.TextWrapWord
+	var cells []fyne.CanvasObject
+	for _, r := range claimRows(claims, loc) {
+		cells = append(cells, fieldName(r.name), &widget.Label{Text: safetext.Line(r.value, 0), Wrapping: fyne.TextWrapBreak, Selectable: true})
+	}
+	return container.NewVBox(widget.NewSeparator(), tight(title, note), container.New(layout.NewFormLayout(), cells...))
 }
 
 // rows are the card's form at now: scopes (where the provider grants

@@ -1,6 +1,9 @@
 package ui
 
 import (
+	"encoding/base64"
+	"encoding/json"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -61,5 +64,53 @@ func TestTokenCardOAuth2(t *testing.T) {
 		if strings.Contains(screen, not) {
 			t.Errorf("an OAuth 2.0 panel shows %q: %s", not, screen)
 		}
+	}
+}
+
+// TestTokenCardJWTAccessToken: an access token that is a JWT (RFC 9068)
+// shows its claims, decoded and labelled as not verified; an opaque one
+// (fosite's) shows none.
+func TestTokenCardJWTAccessToken(t *testing.T) {
+	idp := authtest.NewOAuth2(t)
+	enc := func(v any) string {
+		b, _ := json.Marshal(v)
+		return base64.RawURLEncoding.EncodeToString(b)
+	}
+	jwt := enc(map[string]any{"typ": "at+jwt", "alg": "RS256", "kid": "k1"}) + "." +
+		enc(map[string]any{"iss": idp.URL, "sub": "user-42", "aud": "https://api.example.com", "client_id": authtest.PublicClientID, "scope": "read email", "exp": 1767225600}) + ".c2lnbmF0dXJl"
+	idp.OverrideToken(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(map[string]any{"access_token": jwt, "token_type": "Bearer", "expires_in": 3600, "scope": "read email"})
+	})
+	idp.OverrideUserinfo(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(map[string]any{"sub": "user-42", "name": "Ada Lovelace"})
+	})
+	h := newHarness(t, setup{toml: idpTOML(idp)}).start()
+	h.signIn(0, false)
+	screen := h.screen()
+	for _, want := range []string{
+		"Access token claims",
+		"not verified by Latchkey",
+		"Issuer (iss) | " + idp.URL,
+		"Subject (sub) | user-42",
+		"Audience (aud) | https://api.example.com",
+		"Expires (exp) | 1 Jan 2026, 00:00:00 (1767225600)",
+		"client_id | " + authtest.PublicClientID,
+		"scope | read email",
+	} {
+		if !strings.Contains(screen, want) {
+			t.Errorf("the token card does not show %q: %s", want, screen)
+		}
+	}
+	if strings.Contains(screen, jwt) {
+		t.Error("the raw access token is on screen")
+	}
+}
+
+func TestTokenCardOpaqueAccessToken(t *testing.T) {
+	h := scenarioNamed(t, "signed-in").make(t)
+	if screen := h.screen(); strings.Contains(screen, "Access token claims") || strings.Contains(screen, "not verified") {
+		t.Errorf("an opaque access token shows claims: %s", screen)
 	}
 }

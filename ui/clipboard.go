@@ -70,8 +70,11 @@ func (w *window) copy(i int, k auth.Credential) {
 				w.flashNear(i, k, p.DisplayName()+" gave no "+strings.TrimPrefix(copyWhat(k), "the ")+": nothing was copied.")
 				return
 			}
-			w.app.Clipboard().SetContent(text)
+			w.setClipboard(text)
 			w.flashNear(i, k, "Copied "+copyWhat(k)+" to the clipboard.")
 		})
 	}()
 }
+
+// setClipboard puts text on the clipboard: every Copy goes through here.
+func (w *window) setClipboard(text string) { w.app.Clipboard().SetContent(text) }

@@ -26,6 +26,8 @@ type panelActions struct {
 	location   *time.Location                 // times are shown in it
 	// avatar is the person's picture, or their initials until it has come.
 	avatar func(auth.Profile) fyne.CanvasObject
+	// request is the "Try a request" cards (card_request.go).
+	request *requests
 }
 
 // panelView is what the panel shows of a provider besides its status.
@@ -97,6 +99,9 @@ func (d *detail) show(i int, st auth.Status, v panelView) {
 		if st.Can.Claims && st.Account.Credential(auth.CredIDToken) != "" {
 			d.idToken = newIDTokenCard(i, st, d.act)
 			body = append(body, d.idToken.object)
+		}
+		if c := d.act.request.card(i, st, d.revealed); c != nil {
+			body = append(body, c)
 		}
 		actions = d.actions.object
 	}

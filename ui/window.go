@@ -206,6 +206,7 @@ func (w *window) build() fyne.CanvasObject {
 		now:        func() time.Time { return w.now() }, // tests move the clock
 		location:   w.location,
 		avatar:     w.avatarView,
+		request:    w.requestActions(),
 	})
 	split := container.NewHSplit(left, w.detail.object())
 	split.SetOffset(0.34)

@@ -418,8 +418,9 @@ func (s *Service) Sign(ctx context.Context, id, method, rawURL string, opts Requ
 // credential protocol sends it: "example.com" or "example.com:8443";
 // case-insensitive), the first in config order, or nil.
 func (s *Service) GitProvider(host string) *provider.Provider {
-	for i := range s.cfg.Providers {
-		p := &s.cfg.Providers[i]
+	cfg := s.Config()
+	for i := range cfg.Providers {
+		p := &cfg.Providers[i]
 		for _, h := range p.GitHosts {
 			if strings.EqualFold(h, host) {
 				return p

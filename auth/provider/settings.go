@@ -62,5 +62,7 @@ func (p *Provider) Settings() []Setting {
 	for _, k := range slices.Sorted(maps.Keys(p.AuthorizeParams)) {
 		add("authorize_params."+k, p.AuthorizeParams[k])
 	}
+	add("api_base_url", p.APIBaseURL)
+	add("git_hosts", strings.Join(p.GitHosts, ", "))
 	return out
 }

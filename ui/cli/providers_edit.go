@@ -295,6 +295,7 @@ type showJSON struct {
 	RedirectURIToRegister string            `json:"redirect_uri_to_register,omitempty"`
 	Register              string            `json:"register,omitempty"`
 	Docs                  string            `json:"docs,omitempty"`
+	GitConfig             []string          `json:"git_config,omitempty"` // one `git config` line per git host
 	Problems              []string          `json:"problems"`
 }
 
@@ -331,6 +332,9 @@ func (c *runner) providersShow(_ context.Context, args []string) error {
 			out.Register = provider.FillPreset(pr, pr.Register, p.Params, p.ClientID)
 			out.Docs = pr.Docs
 		}
+		for _, h := range p.GitHosts {
+			out.GitConfig = append(out.GitConfig, "git config --global credential.https://"+h+".helper '!latchkey git-credential'")
+		}
 	}
 	if c.json {
 		enc := json.NewEncoder(c.jsonOut)
@@ -347,6 +351,12 @@ func (c *runner) providersShow(_ context.Context, args []string) error {
 		}
 		if out.Register != "" {
 			fmt.Fprintf(c.Stdout, "Register an app at: %s\nDocs: %s\n", out.Register, out.Docs)
+		}
+		if len(out.GitConfig) > 0 {
+			fmt.Fprintf(c.Stdout, "\nLet git use this account:\n")
+			for _, l := range out.GitConfig {
+				fmt.Fprintf(c.Stdout, "  %s\n", l)
+			}
 		}
 		if len(probs) > 0 {
 			fmt.Fprintf(c.Stdout, "Problems in %s:\n", cfg.Path)

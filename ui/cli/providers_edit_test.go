@@ -68,6 +68,15 @@ func TestProvidersAddShowList(t *testing.T) {
 	if _, out, _ = h.run("", "providers", "show", "corp"); !strings.Contains(out, "scopes = openid, email\n") || !strings.Contains(out, "issuer = https://sso.example.com\n") {
 		t.Errorf("show corp:\n%s", out)
 	}
+	// A preset with git hosts: show prints the git config line that makes
+	// git ask Latchkey for this account's token.
+	if code, out, errs := h.run("gh-secret\n", "providers", "add", "--preset", "github", "--id", "gh", "--client-id", "Iv1.abc", "--client-secret-stdin"); code != 0 {
+		t.Fatalf("providers add github: exit %d, %q, %q", code, out, errs)
+	}
+	if _, out, _ = h.run("", "providers", "show", "gh"); !strings.Contains(out, "git config --global credential.https://github.com.helper '!latchkey git-credential'\n") ||
+		!strings.Contains(out, "api_base_url = https://api.github.com\n") {
+		t.Errorf("show gh:\n%s", out)
+	}
 }
 
 // TestProvidersAddRefuses: an entry that would have problems is refused

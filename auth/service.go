@@ -60,6 +60,10 @@ type Options struct {
 	// a script) from refreshing one account at once; default
 	// os.UserCacheDir()/latchkey/locks.
 	LockDir string
+	// DemoDir is where the demo server's runtime file is looked for
+	// (demo entries, auth/demo/demoinfo); default
+	// os.UserCacheDir()/latchkey/demo.
+	DemoDir string
 }
 
 // Service is the one core both faces call. Its methods are safe for
@@ -75,6 +79,7 @@ type Service struct {
 	loginTimeout time.Duration
 	locks        *accountLocks
 	issuers      oidc.Cache // OpenID Connect discovery per issuer
+	demoDir      string     // Options.DemoDir
 }
 
 // New returns a Service over opts, with the documented defaults filled.
@@ -87,6 +92,7 @@ func New(opts Options) *Service {
 		now:          opts.Now,
 		loginTimeout: opts.LoginTimeout,
 		locks:        newAccountLocks(opts.LockDir),
+		demoDir:      opts.DemoDir,
 	}
 	base := opts.HTTPClient
 	if base == nil {
@@ -111,7 +117,7 @@ func (s *Service) Config() *provider.Config { return s.cfg }
 // *ClientSecretError.
 func (s *Service) Provider(id string) (*provider.Provider, error) {
 	if p, ok := s.cfg.Find(id); ok {
-		return s.withSecret(p)
+		return s.withDemo(s.withSecret(p))
 	}
 	err := &UnknownProviderError{ID: id, Config: s.cfg.Path}
 	for _, p := range s.cfg.Providers {
@@ -253,6 +259,12 @@ func (s *Service) Statuses() ([]Status, error) {
 	for i := range s.cfg.Providers {
 		p := &s.cfg.Providers[i]
 		st := Status{Provider: p, Can: CapabilitiesOf(p)}
+		live, running := s.demoLive(p)
+		if !running {
+			st.State = StateDemoNotRunning
+			out = append(out, st)
+			continue
+		}
 		a, err := s.load(p)
 		var sie *SignInError
 		switch {
@@ -265,7 +277,7 @@ func (s *Service) Statuses() ([]Status, error) {
 			}
 		default:
 			st.Account = a
-			st.State = stateFor(p, a, s.now())
+			st.State = stateFor(live, a, s.now())
 		}
 		out = append(out, st)
 	}
@@ -308,7 +320,7 @@ func (s *Service) Token(ctx context.Context, id string) (*Account, error) {
 		return nil, err
 	}
 	if !a.BoundTo(p) {
-		return nil, &SignInError{ID: p.ID, Name: p.DisplayName(), Err: ErrProviderChanged}
+		return nil, &SignInError{ID: p.ID, Name: p.DisplayName(), Err: providerChanged(p)}
 	}
 	switch StateOf(a, s.now()) {
 	case StateRefreshable:

@@ -25,6 +25,7 @@ import (
 
 	"latchkey/assets"
 	"latchkey/auth"
+	"latchkey/auth/demo"
 	"latchkey/auth/provider"
 )
 
@@ -131,6 +132,8 @@ type window struct {
 	device     *deviceSignIn           // the device sign-in in progress, if any
 	refreshing map[string]bool         // provider ids whose Refresh is running
 	escape     func()                  // what Escape does now (the top dialog's Cancel)
+	demos      []*demo.Server          // the demo servers this window started (ui/demo.go)
+	demoUp     bool                    // a demo server was started or found
 	flashGen   int
 }
 
@@ -189,10 +192,11 @@ func (w *window) build() fyne.CanvasObject {
 	heading := widget.NewLabelWithStyle("Providers", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	left := container.NewBorder(heading, nil, nil, nil, w.list)
 	w.detail = newDetail(panelActions{
-		signIn:     w.startSignIn,
-		signInCode: w.startDevice,
-		copy:       w.copy,
-		refresh:    w.refresh,
+		signIn:     w.demoFirst(w.startSignIn),
+		signInCode: w.demoFirst(w.startDevice),
+		copy:       func(i int, k auth.Credential) { w.demoFirst(func(i int) { w.copy(i, k) })(i) },
+		refresh:    w.demoFirst(w.refresh),
+		startDemo:  w.startDemoButton,
 		signOut:    w.confirmSignOut,
 		reload:     w.load,
 		now:        func() time.Time { return w.now() }, // tests move the clock
@@ -315,6 +319,7 @@ func (w *window) tick() {
 // close ends what the window started: a sign-in in progress is cancelled,
 // so its loopback port closes, and a device sign-in stops polling.
 func (w *window) close() {
+	w.stopDemo()
 	if w.signing != nil {
 		w.signing.cancel()
 	}

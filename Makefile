@@ -7,7 +7,7 @@ BIN     := bin/latchkey
 export PATH := $(PATH):/usr/local/go/bin:$(HOME)/go/bin
 export LANG ?= C.UTF-8
 
-.PHONY: run test build deps-build deps-test modules check unit fuzz-short fuzz reliability smoke screenshot bench clean
+.PHONY: run test build deps-build deps-test modules check unit fuzz-short fuzz reliability smoke screenshot screenshots bench clean
 
 run: deps-build modules build
 	./$(BIN)
@@ -54,12 +54,15 @@ reliability: deps-test modules
 
 smoke: build
 	$(GO) build -o bin/fakeidp ./auth/authtest/fakeidp
-	.ci/smoke $(BIN) bin/fakeidp bin/window.png
+	$(GO) build -o bin/allowbrowser ./auth/authtest/allowbrowser
+	.ci/smoke $(BIN) bin/fakeidp bin/window.png bin/allowbrowser
 
-# screenshot: the smoke run's picture of the real window (a provider signed
-# in), kept as docs/window.png for the README.
-screenshot: deps-test modules smoke
+# screenshot(s): the smoke run's pictures of the real window (a provider
+# signed in; the demo before, after its sign-in and stopped), kept as
+# docs/window.png and docs/demo-1.png … demo-3.png for the README.
+screenshot screenshots: deps-test modules smoke
 	cp bin/window.png docs/window.png
+	cp bin/demo-1.png bin/demo-2.png bin/demo-3.png docs/
 
 # bench: Go benchmarks against the real Secret Service; prints medians and
 # ratios against each package's Baseline benchmark from the same run.

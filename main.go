@@ -62,5 +62,6 @@ func runWindow(svc *auth.Service) error {
 	a := app.NewWithID(appID)
 	a.SetIcon(ui.Icon)
 	ui.NewWindow(a, svc).ShowAndRun()
+	ui.StopDemo() // a demo server the window started, however the app quit
 	return nil
 }

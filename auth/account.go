@@ -67,7 +67,7 @@ var ErrProviderChanged = errors.New("this provider's settings in providers.toml 
 // recheck, a sign-in): refusing it would sign everyone out on update, and
 // the re-pointing this guards against happens after the binding exists.
 func (a *Account) BoundTo(p *provider.Provider) bool {
-	if a == nil || a.Bound == nil {
+	if a == nil || a.Bound == nil || !demoResolved(p) {
 		return true
 	}
 	return *a.Bound == *BindingOf(p)

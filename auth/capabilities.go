@@ -61,6 +61,9 @@ type Capabilities struct {
 	Claims bool
 	// Request is how a request to the provider's API is authorised.
 	Request RequestAuth
+	// Demo: the entry is the built-in demo provider (provider.Provider.Demo),
+	// not a real account; its server runs on this computer.
+	Demo bool
 	// Copy lists the kinds of credential the provider's accounts can hold,
 	// in the order a face offers them. Account.Credentials narrows it to
 	// what one account holds.
@@ -69,6 +72,12 @@ type Capabilities struct {
 
 // CapabilitiesOf answers, for one configured provider, what it can do.
 func CapabilitiesOf(p *provider.Provider) Capabilities {
+	c := capabilitiesOf(p)
+	c.Demo = p.Demo != ""
+	return c
+}
+
+func capabilitiesOf(p *provider.Provider) Capabilities {
 	switch p.Protocol {
 	case provider.OAuth1:
 		return Capabilities{

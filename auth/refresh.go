@@ -54,7 +54,7 @@ func (s *Service) refresh(ctx context.Context, p *provider.Provider, seen *Accou
 		return nil, err
 	}
 	if !a.BoundTo(p) {
-		return nil, &SignInError{ID: p.ID, Name: p.DisplayName(), Err: ErrProviderChanged}
+		return nil, &SignInError{ID: p.ID, Name: p.DisplayName(), Err: providerChanged(p)}
 	}
 	if seen != nil && (a.Token.AccessToken != seen.Token.AccessToken || StateOf(a, s.now()).Usable()) {
 		return a, nil // refreshed by someone else while we waited
@@ -113,7 +113,7 @@ func (s *Service) handOut(p *provider.Provider, a *Account) (*Account, error) {
 	switch stateFor(p, a, s.now()) {
 	case StateNeedsSignIn:
 		if !a.BoundTo(p) {
-			return nil, &SignInError{ID: p.ID, Name: p.DisplayName(), Err: ErrProviderChanged}
+			return nil, &SignInError{ID: p.ID, Name: p.DisplayName(), Err: providerChanged(p)}
 		}
 		return nil, &SignInError{ID: p.ID, Name: p.DisplayName(), Err: ErrRefused}
 	case StateExpired:
@@ -172,7 +172,7 @@ func (s *Service) recheckOAuth1(ctx context.Context, p *provider.Provider) (*Acc
 		return nil, err
 	}
 	if !a.BoundTo(p) {
-		return nil, &SignInError{ID: p.ID, Name: p.DisplayName(), Err: ErrProviderChanged}
+		return nil, &SignInError{ID: p.ID, Name: p.DisplayName(), Err: providerChanged(p)}
 	}
 	if p.UserinfoURL == "" {
 		return a, nil // nothing to ask: the token stays valid

@@ -34,8 +34,8 @@ func (e *RevokeError) Unwrap() error { return e.Err }
 // provider has no revocation endpoint, and ErrProviderChanged (nothing
 // sent) when a is no longer bound to p.
 func (s *Service) revoke(ctx context.Context, p *provider.Provider, a *Account) error {
-	if p.Protocol == provider.OAuth1 {
-		return nil // OAuth 1.0a has no standard revocation
+	if p.Protocol == provider.OAuth1 || !demoResolved(p) {
+		return nil // OAuth 1.0a has no standard revocation; a stopped demo's tokens ended with it
 	}
 	r, err := s.resolve(ctx, p)
 	if err != nil {
@@ -45,7 +45,7 @@ func (s *Service) revoke(ctx context.Context, p *provider.Provider, a *Account) 
 		return nil
 	}
 	if !a.BoundTo(p) {
-		return ErrProviderChanged
+		return providerChanged(p)
 	}
 	var first error
 	for _, t := range []struct{ token, hint string }{
@@ -89,7 +89,12 @@ func (s *Service) Logout(ctx context.Context, id string) (bool, error) {
 		return s.forgetOrphan(ctx, id, err)
 	}
 	var noSecret *ClientSecretError
-	if errors.As(err, &noSecret) {
+	var noDemo *DemoNotRunningError
+	if errors.As(err, &noDemo) {
+		// The demo's tokens end with its server: nothing to revoke.
+		p, _ = s.Config().Find(id)
+		err = nil
+	} else if errors.As(err, &noSecret) {
 		// Signing out must work without the client secret: the account is
 		// deleted all the same; a revocation that needs it fails, said as a
 		// *RevokeError.

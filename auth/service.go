@@ -62,6 +62,10 @@ type Options struct {
 	// a script) from refreshing one account at once; default
 	// os.UserCacheDir()/latchkey/locks.
 	LockDir string
+	// DemoDir is where the demo server's runtime file is looked for
+	// (demo entries, auth/demo/demoinfo); default
+	// os.UserCacheDir()/latchkey/demo.
+	DemoDir string
 }
 
 // Service is the one core both faces call. Its methods are safe for
@@ -80,6 +84,7 @@ type Service struct {
 	loginTimeout time.Duration
 	locks        *accountLocks
 	issuers      oidc.Cache // OpenID Connect discovery per issuer
+	demoDir      string     // Options.DemoDir
 }
 
 // New returns a Service over opts, with the documented defaults filled.
@@ -91,6 +96,7 @@ func New(opts Options) *Service {
 		now:          opts.Now,
 		loginTimeout: opts.LoginTimeout,
 		locks:        newAccountLocks(opts.LockDir),
+		demoDir:      opts.DemoDir,
 	}
 	s.cfg.Store(opts.Config)
 	base := opts.HTTPClient
@@ -163,7 +169,7 @@ func sameConfig(a, b *provider.Config) bool {
 func (s *Service) Provider(id string) (*provider.Provider, error) {
 	cfg := s.Config()
 	if p, ok := cfg.Find(id); ok {
-		return s.withSecret(p)
+		return s.withDemo(s.withSecret(p))
 	}
 	err := &UnknownProviderError{ID: id, Config: cfg.Path}
 	for _, p := range cfg.Providers {
@@ -317,6 +323,12 @@ func (s *Service) Statuses() ([]Status, error) {
 	for i := range cfg.Providers {
 		p := &cfg.Providers[i]
 		st := Status{Provider: p, Can: CapabilitiesOf(p)}
+		live, running := s.demoLive(p)
+		if !running {
+			st.State = StateDemoNotRunning
+			out = append(out, st)
+			continue
+		}
 		a, err := s.load(p)
 		var sie *SignInError
 		switch {
@@ -329,7 +341,7 @@ func (s *Service) Statuses() ([]Status, error) {
 			}
 		default:
 			st.Account = a
-			st.State = stateFor(p, a, s.now())
+			st.State = stateFor(live, a, s.now())
 		}
 		out = append(out, st)
 	}
@@ -373,7 +385,7 @@ func (s *Service) Token(ctx context.Context, id string) (*Account, error) {
 		return nil, err
 	}
 	if !a.BoundTo(p) {
-		return nil, &SignInError{ID: p.ID, Name: p.DisplayName(), Err: ErrProviderChanged}
+		return nil, &SignInError{ID: p.ID, Name: p.DisplayName(), Err: providerChanged(p)}
 	}
 	switch StateOf(a, s.now()) {
 	case StateRefreshable:

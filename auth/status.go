@@ -14,6 +14,10 @@ const (
 	StateRefreshable State = "refreshable"  // expiring or expired, and a refresh token is held
 	StateNeedsSignIn State = "needs_signin" // the provider refused the refresh or the token
 	StateUnknown     State = "unknown"      // the keychain could not be read
+	// StateDemoNotRunning: a demo entry (provider.Provider.Demo) whose demo
+	// server is not running on this computer; nothing can be used until
+	// it is started.
+	StateDemoNotRunning State = "demo_not_running"
 )
 
 // ExpiringWindow is how long before its expiry a token counts as expiring:

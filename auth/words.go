@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 
+	"latchkey/auth/demo/demoinfo"
 	"latchkey/auth/keychain"
 	"latchkey/auth/oauth1"
 	"latchkey/auth/provider"
@@ -60,6 +61,7 @@ type sayer func(err error, f Face) (found error, words string, ok bool)
 func sayers() []sayer {
 	return []sayer{
 		saySignIn,
+		sayDemo,
 		sayUnknownProvider,
 		sayDeviceUnsupported,
 		sayDeviceOnly,
@@ -126,6 +128,24 @@ func saySignIn(err error, f Face) (error, string, bool) {
 		button = "Sign in"
 	}
 	return e, e.Error() + pick(f, "; run `latchkey login "+e.ID+"`", "; press "+button), true
+}
+
+// sayDemo words the demo server's two states a person can meet: not
+// running (a demo entry used), already running (a second start).
+func sayDemo(err error, f Face) (error, string, bool) {
+	var off *DemoNotRunningError
+	if errors.As(err, &off) {
+		return off, pick(f,
+			off.Error()+"; run `latchkey demo` in another terminal, then try again",
+			"the demo provider is not running: press Start the demo"), true
+	}
+	var on *demoinfo.AlreadyRunningError
+	if errors.As(err, &on) {
+		return on, on.Error() + pick(f,
+			"; use that one (sign in to it with `latchkey login "+demoinfo.OIDCProviderID+"`), or stop it first to start it here",
+			"; sign in to it as usual: Latchkey uses that one while it runs"), true
+	}
+	return nil, "", false
 }
 
 func sayUnknownProvider(err error, f Face) (error, string, bool) {

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"latchkey/auth/demo/demoinfo"
 	"latchkey/auth/keychain"
 	"latchkey/auth/oauth1"
 	"latchkey/auth/provider"
@@ -44,6 +45,12 @@ func TestDescribeFaces(t *testing.T) {
 			"run `latchkey login idp`", "press Sign in again"},
 		{"refused", fmt.Errorf("refreshing: %w", &SignInError{ID: "idp", Name: "Test IdP", Err: ErrRefused}),
 			"refreshing: Test IdP: the provider no longer accepts the stored credentials; run `latchkey login idp`", "press Sign in again"},
+		{"demo not running", &DemoNotRunningError{ID: "demo-oidc", Name: "Demo (on this computer)", Demo: "oidc"},
+			"run `latchkey demo` in another terminal", "the demo provider is not running: press Start the demo"},
+		{"demo already running", &demoinfo.AlreadyRunningError{Dir: "/tmp/d", Issuer: "http://127.0.0.1:5000"},
+			"already running for this user at http://127.0.0.1:5000; use that one (sign in to it with `latchkey login demo-oidc`)", "sign in to it as usual"},
+		{"demo restarted", &SignInError{ID: "demo-oidc", Name: "Demo", Err: ErrDemoRestarted},
+			"the demo provider was started again since you signed in", "press Sign in again"},
 		{"unknown provider", &UnknownProviderError{ID: "nope", Config: "p.toml"},
 			"add a [[provider]] entry to it (see docs/CONFIG.md)", "add a [[provider]] entry to it (see docs/CONFIG.md)"},
 		{"unknown provider, others known", &UnknownProviderError{ID: "nope", Config: "p.toml", Known: []string{"idp"}},

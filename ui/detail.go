@@ -21,6 +21,7 @@ type panelActions struct {
 	copy       func(i int, k auth.Credential) // a Copy button
 	refresh    func(i int)                    // Refresh
 	signOut    func(i int)                    // Sign out (the window asks first)
+	startDemo  func(i int)                    // Start the demo (ui/demo.go)
 	reload     func()                         // Try again: read the keychain again
 	now        func() time.Time               // the countdown's clock
 	location   *time.Location                 // times are shown in it
@@ -87,6 +88,8 @@ func (d *detail) show(i int, st auth.Status, v panelView) {
 	switch {
 	case !v.loaded:
 		body = []fyne.CanvasObject{quiet("Reading your accounts from the keychain…")}
+	case st.State == auth.StateDemoNotRunning:
+		body = []fyne.CanvasObject{newDemoCard(i, st, d.act)}
 	case st.Err != nil:
 		body = []fyne.CanvasObject{newProblemCard(st, d.act)}
 	case st.Account == nil:
@@ -104,6 +107,9 @@ func (d *detail) show(i int, st auth.Status, v panelView) {
 			body = append(body, c)
 		}
 		actions = d.actions.object
+	}
+	if st.Can.Demo {
+		body = append([]fyne.CanvasObject{demoNote()}, body...)
 	}
 	header := container.NewBorder(nil, nil, nil, actions, title)
 	d.box.Objects = []fyne.CanvasObject{container.NewVBox(append([]fyne.CanvasObject{header, state}, body...)...)}

@@ -89,6 +89,7 @@ func newHarness(t *testing.T, s setup) *harness {
 		Now:          s.now,
 		LoginTimeout: 30 * time.Second,
 		LockDir:      s.lockDir,
+		DemoDir:      t.TempDir(), // never the person's own demo server
 	})
 	h := &harness{t: t, app: a, svc: svc, store: s.store, events: make(chan event, 256), seen: map[event]int{}}
 	s.opts.observe = func(ev event) { h.events <- ev }

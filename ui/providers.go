@@ -50,9 +50,10 @@ func badgeFor(st auth.Status, loaded bool) badge {
 // valid and expired. A state added later and missing here reads as its
 // name (see stateWords).
 var stateNames = map[auth.State]string{
-	auth.StateExpiring:    "expires soon",
-	auth.StateRefreshable: "renewed when used",
-	auth.StateNeedsSignIn: "sign in again",
+	auth.StateExpiring:       "expires soon",
+	auth.StateRefreshable:    "renewed when used",
+	auth.StateNeedsSignIn:    "sign in again",
+	auth.StateDemoNotRunning: "demo provider not running",
 }
 
 // keychainTitle names a failure to read an account in a few words.
@@ -140,7 +141,7 @@ func newProviderRow() *providerRow {
 func (r *providerRow) set(st auth.Status, loaded bool) {
 	b := badgeFor(st, loaded)
 	r.name.SetText(st.Provider.DisplayName())
-	r.protocol.Segments[0].(*widget.TextSegment).Text = st.Can.Protocol
+	r.protocol.Segments[0].(*widget.TextSegment).Text = demoBadge(st.Can) + st.Can.Protocol
 	r.protocol.Refresh()
 	r.state.SetText(b.text)
 	r.icon.SetResource(b.icon)

@@ -27,6 +27,7 @@ import (
 
 	"latchkey/assets"
 	"latchkey/auth"
+	"latchkey/auth/demo"
 	"latchkey/auth/provider"
 )
 
@@ -139,6 +140,8 @@ type window struct {
 	unfollow   context.CancelFunc      // ends follow; nil when not following
 	later      []func()                // background calls to start after this update (goLater)
 	applying   bool                    // apply is running an update
+	demos      []*demo.Server          // the demo servers this window started (ui/demo.go)
+	demoUp     bool                    // a demo server was started or found
 	flashGen   int
 }
 
@@ -197,10 +200,11 @@ func (w *window) build() fyne.CanvasObject {
 	heading := widget.NewLabelWithStyle("Providers", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	left := container.NewBorder(heading, nil, nil, nil, w.list)
 	w.detail = newDetail(panelActions{
-		signIn:     w.startSignIn,
-		signInCode: w.startDevice,
-		copy:       w.copy,
-		refresh:    w.refresh,
+		signIn:     w.demoFirst(w.startSignIn),
+		signInCode: w.demoFirst(w.startDevice),
+		copy:       func(i int, k auth.Credential) { w.demoFirst(func(i int) { w.copy(i, k) })(i) },
+		refresh:    w.demoFirst(w.refresh),
+		startDemo:  w.startDemoButton,
 		signOut:    w.confirmSignOut,
 		reload:     w.load,
 		now:        func() time.Time { return w.now() }, // tests move the clock
@@ -329,6 +333,7 @@ func (w *window) tick() {
 // so its loopback port closes, and a device sign-in stops polling.
 func (w *window) close() {
 	w.stopFollowing()
+	w.stopDemo()
 	if w.signing != nil {
 		w.signing.cancel()
 	}

@@ -33,22 +33,28 @@
 //
 // Finding the server: Start writes Info as JSON to RuntimeFile in its
 // directory (Options.Dir, default DefaultDir(): os.UserCacheDir()/latchkey/
-// demo), mode 0600, with no secret in it (public clients have none), and
+// demo), mode 0600, and
 // Close removes it. Running(dir) reads it back while the server's lock is
 // held, and ProviderTOML(info) is the [[provider]] entry that signs in to
-// it. The package does no work until Start: it has no init and only cheap
+// it.
+//
+// OAuth 1.0a: the same listener serves auth/oauth1/oauth1server under
+// /oauth1/ (request_token, authorize, access_token, profile), with a
+// consent page (Allow, Deny) labelled as the demo. Its consumer key and
+// secret are made fresh at each Start and written to the runtime file: a
+// throwaway secret that works only against this server while it runs.
+//
+// The package does no work until Start: it has no init and only cheap
 // package-level values.
 package demo
 
 import (
 	"crypto/rand"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -58,33 +64,39 @@ import (
 	"github.com/zitadel/oidc/v3/pkg/oidc"
 	"github.com/zitadel/oidc/v3/pkg/op"
 	"golang.org/x/text/language"
+
+	"latchkey/auth/demo/demoinfo"
+	"latchkey/auth/oauth1/oauth1server"
 )
 
-// The demo's fixed names.
+// The demo's fixed names (see auth/demo/demoinfo, which holds them so
+// that auth can read them without linking this server).
 const (
 	// ClientID is the public client for the browser and device sign-ins.
-	ClientID = "latchkey-demo"
+	ClientID = demoinfo.ClientID
 	// DeviceClientID is the public client for the device sign-in only.
-	DeviceClientID = "latchkey-demo-device"
-	// ProviderID is the id of the demo's [[provider]] entry.
-	ProviderID = "demo-oidc"
+	DeviceClientID = demoinfo.DeviceClientID
+	// ProviderID is the id of the OpenID Connect demo's [[provider]] entry.
+	ProviderID = demoinfo.OIDCProviderID
 	// ProviderName is its display name.
-	ProviderName = "Demo (on this computer)"
+	ProviderName = demoinfo.OIDCProviderName
 	// RuntimeFile is the name of the file, in the server's directory,
 	// that says where it listens.
-	RuntimeFile = "demo-server.json"
+	RuntimeFile = demoinfo.RuntimeFile
 	// LockFile is the name of the lock file that keeps one server per user.
-	LockFile = "demo-server.lock"
+	LockFile = demoinfo.LockFile
 	// DefaultTokenLifetime is an access token's lifetime unless
 	// Options.TokenLifetime sets one: short, so a refresh is soon seen.
 	DefaultTokenLifetime = 5 * time.Minute
 	// DevicePollInterval is the interval the device sign-in is told to
 	// poll at (RFC 8628 §3.2).
 	DevicePollInterval = 5 * time.Second
+	// OAuth1Label heads the OAuth 1.0a demo's pages.
+	OAuth1Label = "Latchkey demo — not a real account. This OAuth 1.0a sign-in server runs on this computer only."
 )
 
 // Scopes are the scopes of the demo's provider entry.
-var Scopes = []string{"openid", "profile", "email", "offline_access"}
+var Scopes = demoinfo.Scopes
 
 // Options tune Start. The zero value is the demo as the app runs it.
 type Options struct {
@@ -101,47 +113,26 @@ type Options struct {
 	Now func() time.Time
 }
 
-// Info is what the runtime file says about a running server. None of it
-// is a secret.
-type Info struct {
-	Version        int       `json:"v"`
-	Issuer         string    `json:"issuer"` // http://127.0.0.1:<port>
-	ClientID       string    `json:"client_id"`
-	DeviceClientID string    `json:"device_client_id"`
-	PID            int       `json:"pid"`
-	StartedAt      time.Time `json:"started_at"`
-}
-
-const infoVersion = 1
+// Info is what the runtime file says about a running server: where it
+// listens, its public clients, and the OAuth 1.0a demo's throwaway
+// consumer key and secret.
+type Info = demoinfo.Info
 
 // AlreadyRunningError is Start's answer when this user's demo server is
 // already running (its lock is held by this or another process).
-type AlreadyRunningError struct {
-	Dir    string
-	Issuer string // where the running one listens, when its file says so
-}
-
-func (e *AlreadyRunningError) Error() string {
-	at := ""
-	if e.Issuer != "" {
-		at = " at " + e.Issuer
-	}
-	return "the Latchkey demo sign-in server is already running for this user" + at +
-		" (lock in " + e.Dir + "); use that one, or quit the Latchkey that runs it and start the demo again"
-}
+type AlreadyRunningError = demoinfo.AlreadyRunningError
 
 // ErrNotRunning is Running's answer when no demo server runs for dir.
-var ErrNotRunning = errors.New("the Latchkey demo sign-in server is not running; start the demo first")
+var ErrNotRunning = demoinfo.ErrNotRunning
 
 // DefaultDir is where the lock and runtime file live unless Options.Dir
 // says otherwise: os.UserCacheDir()/latchkey/demo.
-func DefaultDir() (string, error) {
-	base, err := os.UserCacheDir()
-	if err != nil {
-		return "", fmt.Errorf("cannot find the user cache folder for the demo server's files (%v); set a folder explicitly", err)
-	}
-	return filepath.Join(base, "latchkey", "demo"), nil
-}
+func DefaultDir() (string, error) { return demoinfo.DefaultDir() }
+
+// Running returns the Info of the demo server running for dir ("" means
+// DefaultDir()): the one whose lock is held. It returns ErrNotRunning when
+// none runs (a runtime file left by a crash is ignored).
+func Running(dir string) (Info, error) { return demoinfo.Running(dir) }
 
 // Server is a running demo authorization server. Close stops it.
 type Server struct {
@@ -154,6 +145,7 @@ type Server struct {
 	formKey []byte
 	unlock  func()
 	served  chan struct{}
+	oauth1  *oauth1server.Server
 
 	closeOnce sync.Once
 	closeErr  error
@@ -174,13 +166,13 @@ func Start(opts Options) (*Server, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("cannot create the demo server's folder %s: %v", dir, err)
 	}
-	unlock, busy, err := tryLock(filepath.Join(dir, LockFile))
+	unlock, busy, err := demoinfo.TryLock(filepath.Join(dir, LockFile))
 	if err != nil {
 		return nil, err
 	}
 	if busy {
 		e := &AlreadyRunningError{Dir: dir}
-		if info, err := readInfo(dir); err == nil {
+		if info, err := demoinfo.ReadInfo(dir); err == nil {
 			e.Issuer = info.Issuer
 		}
 		return nil, e
@@ -236,11 +228,25 @@ func start(dir string, opts Options, unlock func()) (*Server, error) {
 		return nil, fmt.Errorf("cannot set up the demo server: %v", err)
 	}
 
+	o1 := oauth1server.New(oauth1server.Options{
+		// A throwaway pair, fresh at each Start (demoinfo's package comment).
+		ConsumerKey:    "latchkey-demo-" + randomID(),
+		ConsumerSecret: randomID(),
+		Now:            now,
+		Consent:        oauth1Consent,
+		Label:          OAuth1Label,
+		ProfileJSON:    oauth1Profile,
+		UserID:         UserSubject,
+		ScreenName:     UserLogin,
+	})
+	o1.SetBaseURL(issuer)
 	s := &Server{
 		info: Info{
-			Version: infoVersion, Issuer: issuer, ClientID: ClientID, DeviceClientID: DeviceClientID,
+			Version: demoinfo.Version, Issuer: issuer, ClientID: ClientID, DeviceClientID: DeviceClientID,
+			OAuth1ConsumerKey: o1.ConsumerKey, OAuth1ConsumerSecret: o1.ConsumerSecret,
 			PID: os.Getpid(), StartedAt: now().UTC(),
 		},
+		oauth1:  o1,
 		dir:     dir,
 		ln:      ln,
 		op:      provider,
@@ -255,6 +261,7 @@ func start(dir string, opts Options, unlock func()) (*Server, error) {
 	issuerCtx := op.NewIssuerInterceptor(provider.IssuerFromRequest)
 	mux.Handle(loginPath, issuerCtx.HandlerFunc(s.consent))
 	mux.Handle(devicePath, http.HandlerFunc(s.device))
+	mux.Handle(demoinfo.OAuth1Path, o1.Handler())
 	mux.Handle("/", provider)
 	s.http = &http.Server{
 		Handler:           s.guard(mux),
@@ -265,7 +272,7 @@ func start(dir string, opts Options, unlock func()) (*Server, error) {
 		ErrorLog: slog.NewLogLogger(slog.DiscardHandler, slog.LevelError),
 	}
 
-	if err := writeInfo(dir, s.info); err != nil {
+	if err := demoinfo.WriteInfo(dir, s.info); err != nil {
 		_ = ln.Close()
 		return nil, err
 	}
@@ -312,6 +319,7 @@ func (s *Server) Addr() net.Addr { return s.ln.Addr() }
 // than once; later calls return the first call's result.
 func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
+		s.oauth1.Close()
 		err := s.http.Close()
 		<-s.served
 		if rerr := os.Remove(filepath.Join(s.dir, RuntimeFile)); rerr != nil && !errors.Is(rerr, os.ErrNotExist) && err == nil {
@@ -321,84 +329,6 @@ func (s *Server) Close() error {
 		s.closeErr = err
 	})
 	return s.closeErr
-}
-
-// Running returns the Info of the demo server running for dir ("" means
-// DefaultDir()): the one whose lock is held. It returns ErrNotRunning when
-// none runs (a runtime file left by a crash is ignored).
-func Running(dir string) (Info, error) {
-	if dir == "" {
-		d, err := DefaultDir()
-		if err != nil {
-			return Info{}, err
-		}
-		dir = d
-	}
-	if _, err := os.Stat(filepath.Join(dir, RuntimeFile)); errors.Is(err, os.ErrNotExist) {
-		return Info{}, ErrNotRunning
-	}
-	unlock, busy, err := tryLock(filepath.Join(dir, LockFile))
-	if err != nil {
-		return Info{}, err
-	}
-	if !busy {
-		unlock()
-		return Info{}, ErrNotRunning
-	}
-	return readInfo(dir)
-}
-
-func writeInfo(dir string, info Info) error {
-	data, err := json.MarshalIndent(info, "", "  ")
-	if err != nil {
-		return err
-	}
-	path := filepath.Join(dir, RuntimeFile)
-	tmp, err := os.CreateTemp(dir, RuntimeFile+".*")
-	if err != nil {
-		return fmt.Errorf("cannot write the demo server's file in %s: %v", dir, err)
-	}
-	defer os.Remove(tmp.Name()) // a no-op once renamed
-	if err := tmp.Chmod(0o600); err == nil {
-		_, err = tmp.Write(append(data, '\n'))
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		return fmt.Errorf("cannot write the demo server's file %s: %v", path, err)
-	}
-	return nil
-}
-
-func readInfo(dir string) (Info, error) {
-	path := filepath.Join(dir, RuntimeFile)
-	data, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return Info{}, ErrNotRunning
-	}
-	if err != nil {
-		return Info{}, fmt.Errorf("cannot read the demo server's file %s: %v", path, err)
-	}
-	var info Info
-	if err := json.Unmarshal(data, &info); err != nil || info.Version != infoVersion || !demoIssuer(info.Issuer) || info.ClientID == "" {
-		return Info{}, fmt.Errorf("the demo server's file %s is damaged; quit the Latchkey that runs the demo and start it again", path)
-	}
-	return info, nil
-}
-
-// demoIssuer reports whether iss is what a demo server's issuer looks
-// like: http://127.0.0.1:<port> and nothing more.
-func demoIssuer(iss string) bool {
-	u, err := url.Parse(iss)
-	if err != nil || u.Scheme != "http" || u.Path != "" || u.RawQuery != "" || u.User != nil {
-		return false
-	}
-	host, port, err := net.SplitHostPort(u.Host)
-	return err == nil && host == "127.0.0.1" && port != "" && strings.Trim(port, "0123456789") == ""
 }
 
 // ProviderTOML is the [[provider]] entry that signs in to the demo server

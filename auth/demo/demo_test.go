@@ -562,15 +562,16 @@ func TestBindsLoopbackOnlyAndRunsOnce(t *testing.T) {
 		resp.Body.Close()
 	}
 
-	// The runtime file says where it is, privately, without secrets.
+	// The runtime file says where it is, privately; its one secret is the
+	// OAuth 1.0a demo's throwaway consumer secret.
 	path := filepath.Join(dir, demo.RuntimeFile)
 	fi, err := os.Stat(path)
 	if err != nil || fi.Mode().Perm() != 0o600 {
 		t.Fatalf("runtime file: %v %v, want mode 0600", fi, err)
 	}
 	raw, _ := os.ReadFile(path)
-	if strings.Contains(strings.ToLower(string(raw)), "secret") {
-		t.Errorf("the runtime file mentions a secret: %s", raw)
+	if n := strings.Count(strings.ToLower(string(raw)), "secret"); n != 1 || !strings.Contains(string(raw), `"oauth1_consumer_secret"`) {
+		t.Errorf("the runtime file holds secrets other than the OAuth 1.0a demo's: %s", raw)
 	}
 	info, err := demo.Running(dir)
 	if err != nil || info != srv.Info() || info.Issuer != srv.Issuer() || info.ClientID != demo.ClientID {

@@ -10,6 +10,8 @@ import (
 
 	"github.com/zitadel/oidc/v3/pkg/oidc"
 	"github.com/zitadel/oidc/v3/pkg/op"
+
+	"latchkey/auth/oauth1/oauth1server"
 )
 
 // The pages the person's browser sees: the consent page of the browser
@@ -65,6 +67,16 @@ button{font-size:1em;padding:.5em 1.4em;margin-right:.6em}
 {{template "scopes" .}}
 <form method="post" action="{{.Action}}">
 <input type="hidden" name="id" value="{{.ID}}">
+<input type="hidden" name="csrf" value="{{.CSRF}}">
+<button type="submit" name="action" value="allow">Allow</button>
+<button type="submit" name="action" value="deny">Deny</button>
+</form></body></html>{{end}}
+
+{{define "oauth1"}}{{template "head"}}
+<h1>{{.App}} wants to sign in as {{.User}} (OAuth 1.0a)</h1>
+<p>It asks to use the demo account on your behalf.{{if .Words}} {{.Words}}{{end}}</p>
+<form method="post" action="{{.Action}}">
+<input type="hidden" name="oauth_token" value="{{.ID}}">
 <input type="hidden" name="csrf" value="{{.CSRF}}">
 <button type="submit" name="action" value="allow">Allow</button>
 <button type="submit" name="action" value="deny">Deny</button>
@@ -233,4 +245,19 @@ func (s *Server) device(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Allow", "GET, POST")
 		http.Error(w, "use GET or POST", http.StatusMethodNotAllowed)
 	}
+}
+
+// oauth1Profile is the OAuth 1.0a demo's profile endpoint answer: the demo
+// user.
+var oauth1Profile = `{"id":"` + UserSubject + `","name":"` + UserName + `","screen_name":"` + UserLogin + `","email":"` + UserEmail + `"}`
+
+// oauth1Consent is the OAuth 1.0a demo's consent page (Options.Consent of
+// oauth1server): Allow and Deny, posted back to the authorize endpoint
+// with the request token and its CSRF value.
+func oauth1Consent(w http.ResponseWriter, r oauth1server.ConsentRequest) {
+	words := ""
+	if r.Callback == "oob" {
+		words = "After Allow, this page shows a code to paste into Latchkey."
+	}
+	render(w, http.StatusOK, "oauth1", pageData{App: appName, User: UserName, Action: r.Action, ID: r.Token, CSRF: r.CSRF, Words: words})
 }

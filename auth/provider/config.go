@@ -385,6 +385,10 @@ func (p *Provider) validate(add func(field, msg string)) {
 	case !idPattern.MatchString(p.ID):
 		add("id", fmt.Sprintf("%q is not a valid id: use lowercase letters, digits and dashes, starting with a letter or digit", p.ID))
 	}
+	if p.Demo != "" {
+		p.validateDemo(add)
+		return
+	}
 	if p.ClientID == "" {
 		add("client_id", "missing: copy the client id (OAuth 1.0a: consumer key) from the provider's app registration")
 	}

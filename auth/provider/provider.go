@@ -87,6 +87,10 @@ type Provider struct {
 	// params = { tenant = "contoso.onmicrosoft.com" }.
 	Preset string            `toml:"preset"`
 	Params map[string]string `toml:"params"`
+	// Demo makes the entry the built-in demo provider ("oidc" or
+	// "oauth1"): its endpoints and client come from the demo server
+	// running on this computer (auth fills them), so none is set here.
+	Demo string `toml:"demo"`
 
 	ClientID     string `toml:"client_id"`     // OAuth 1.0a: the consumer key
 	ClientSecret string `toml:"client_secret"` // OAuth 1.0a: the consumer secret
@@ -147,6 +151,7 @@ func (p *Provider) HasClientSecret() bool {
 // setDefaults fills the documented defaults in place.
 func (p *Provider) setDefaults() {
 	p.Protocol = Protocol(strings.ToLower(string(p.Protocol)))
+	p.demoDefaults()
 	if p.RedirectURI == "" {
 		p.RedirectURI = DefaultRedirectURI(p.ID)
 	}

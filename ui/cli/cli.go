@@ -58,6 +58,8 @@ Commands:
   token ID [--json]                   print a valid access token for provider ID
   token ID --header                   print the "Authorization: Bearer …" line instead
   logout ID                           sign out of provider ID (delete it from the keychain)
+  demo                                add the demo providers (demo-oidc, demo-oauth1) to the
+                                      config and run the demo sign-in server until Ctrl-C
 
   api ID PATH|URL [flags]             send one authorised request to provider ID's API
                                       (PATH joins api_base_url) and print the answer
@@ -133,6 +135,7 @@ var commands = []command{
 		fs.BoolVar(&c.header, "header", false, "print the Authorization header line")
 	}},
 	{name: "logout", args: "ID", nargs: 1, run: (*runner).logout},
+	{name: "demo", run: (*runner).demo},
 	{name: "api", args: "ID PATH|URL", nargs: 2, run: (*runner).apiRequest, flags: apiFlagSet},
 	{name: "exec", args: "ID -- COMMAND [ARGS...]", nargs: 2, variadic: true, run: (*runner).exec},
 	{name: "sign", args: "ID METHOD URL", nargs: 3, run: (*runner).sign, flags: allowHostFlag},

@@ -180,6 +180,8 @@ type statusJSON struct {
 	// Configured is false for an account still in the keychain whose
 	// provider has left the config (`latchkey logout ID` removes it).
 	Configured bool `json:"configured"`
+	// Demo is true for the built-in demo provider's entries.
+	Demo bool `json:"demo,omitempty"`
 }
 
 type userJSON struct {
@@ -213,7 +215,7 @@ func (c *runner) status(_ context.Context, _ []string) error {
 	if c.json {
 		out := make([]statusJSON, 0, len(sts))
 		for _, st := range sts {
-			j := statusJSON{ID: st.Provider.ID, Name: st.Provider.DisplayName(), Protocol: string(st.Provider.Protocol), State: st.State, Scopes: []string{}, Configured: true}
+			j := statusJSON{ID: st.Provider.ID, Name: st.Provider.DisplayName(), Protocol: string(st.Provider.Protocol), State: st.State, Scopes: []string{}, Configured: true, Demo: st.Can.Demo}
 			if a := st.Account; a != nil {
 				j.SignedIn = true
 				pr := a.Profile
@@ -255,6 +257,9 @@ func (c *runner) status(_ context.Context, _ []string) error {
 				}
 			}
 			state := string(st.State)
+			if st.State == auth.StateDemoNotRunning {
+				state = demoStoppedState
+			}
 			if st.Err != nil {
 				state = "error"
 			}

@@ -42,7 +42,7 @@ type Endpoint string
 // The endpoints of an Server; each is served at /oauth1/<name>.
 const (
 	EndpointRequestToken Endpoint = "request_token" // POST only (RFC 5849 §2.1)
-	EndpointAuthorize    Endpoint = "authorize"     // GET; approves at once (§2.2)
+	EndpointAuthorize    Endpoint = "authorize"     // GET; approves at once, or asks (Options.Consent) (§2.2)
 	EndpointAccessToken  Endpoint = "access_token"  // POST only (§2.3)
 	EndpointProfile      Endpoint = "profile"       // signed GET or POST; answers ProfileJSON
 )
@@ -86,6 +86,40 @@ type Options struct {
 	// TimestampWindow (default 10 minutes) away are refused.
 	Now             func() time.Time
 	TimestampWindow time.Duration
+	// Consent, when set, makes the authorize endpoint ask the person
+	// first: a GET calls Consent, which renders Allow and Deny as a form
+	// POSTed back to the authorize URL with the fields of r (the request
+	// token and a CSRF value bound to it); Allow then goes on as without
+	// Consent, Deny answers the refusal (denied=<token> on the callback,
+	// a page saying so for "oob"). nil: the authorize endpoint approves at
+	// once.
+	Consent func(w http.ResponseWriter, r ConsentRequest)
+	// Label, when set, heads the pages the authorize endpoint shows (the
+	// "oob" verifier page, the refusal), HTML-escaped.
+	Label string
+	// ProfileJSON is the profile endpoint's answer; default ProfileJSON.
+	// UserID and ScreenName go with the access token; defaults "42", "ada".
+	ProfileJSON, UserID, ScreenName string
+}
+
+// The fields of the consent form (Options.Consent) and its actions.
+const (
+	ConsentTokenField  = "oauth_token"
+	ConsentCSRFField   = "csrf"
+	ConsentActionField = "action"
+	ConsentAllow       = "allow"
+	ConsentDeny        = "deny"
+)
+
+// ConsentRequest is what Options.Consent renders: a form POSTed to Action
+// with ConsentTokenField = Token, ConsentCSRFField = CSRF, and a button
+// named ConsentActionField with the value ConsentAllow or ConsentDeny.
+type ConsentRequest struct {
+	Request  *http.Request
+	Action   string // the authorize endpoint's path
+	Token    string // the request token
+	CSRF     string // bound to Token under a key made at New
+	Callback string // "oob" or the client's callback URL
 }
 
 // Request is one request an Server received.
@@ -130,6 +164,7 @@ type Server struct {
 	closing chan struct{}
 	close   sync.Once
 	stalled chan Endpoint
+	formKey []byte // the consent form's CSRF key
 
 	mu       sync.Mutex
 	faults   map[Endpoint]Fault
@@ -162,6 +197,12 @@ func New(opts Options) *Server {
 	if opts.TimestampWindow == 0 {
 		opts.TimestampWindow = 10 * time.Minute
 	}
+	if opts.ProfileJSON == "" {
+		opts.ProfileJSON = ProfileJSON
+	}
+	if opts.UserID == "" {
+		opts.UserID, opts.ScreenName = "42", "ada"
+	}
 	p := &Server{
 		ConsumerKey:    opts.ConsumerKey,
 		ConsumerSecret: opts.ConsumerSecret,
@@ -172,7 +213,9 @@ func New(opts Options) *Server {
 		pending:        map[string]*grant{},
 		access:         map[string]string{},
 		nonces:         map[string]bool{},
+		formKey:        make([]byte, 32),
 	}
+	rand.Read(p.formKey)
 	mux := http.NewServeMux()
 	for _, ep := range []Endpoint{EndpointRequestToken, EndpointAuthorize, EndpointAccessToken, EndpointProfile} {
 		mux.HandleFunc("/oauth1/"+string(ep), func(w http.ResponseWriter, r *http.Request) { p.serve(ep, w, r) })
@@ -610,24 +653,52 @@ func (p *Server) requestToken(x *exchange) {
 }
 
 func (p *Server) authorize(x *exchange, fault Fault) {
-	if x.r.Method != http.MethodGet {
-		x.w.Header().Set("Allow", http.MethodGet)
-		x.reply(http.StatusMethodNotAllowed, "text/plain; charset=utf-8", "use GET")
+	consent := p.opts.Consent != nil
+	if x.r.Method != http.MethodGet && !(consent && x.r.Method == http.MethodPost) {
+		allow := http.MethodGet
+		if consent {
+			allow += ", " + http.MethodPost
+		}
+		x.w.Header().Set("Allow", allow)
+		x.reply(http.StatusMethodNotAllowed, "text/plain; charset=utf-8", "use "+allow)
 		return
 	}
 	token := x.rec.Query.Get("oauth_token")
+	if x.r.Method == http.MethodPost {
+		token = x.rec.Form.Get(ConsentTokenField)
+	}
 	p.mu.Lock()
 	g := p.pending[token]
-	verifier := oauth1Random(false)
-	if g != nil {
-		g.verifier = verifier
-	}
 	p.mu.Unlock()
 	if g == nil {
 		x.rec.Problem = "token_rejected"
-		x.reply(http.StatusBadRequest, "text/html; charset=utf-8", "<!doctype html><p>Unknown or expired request token.</p>")
+		x.reply(http.StatusBadRequest, "text/html; charset=utf-8", "<!doctype html>"+p.label()+"<p>Unknown or expired request token: start the sign-in again.</p>")
 		return
 	}
+	if consent {
+		if x.r.Method == http.MethodGet {
+			x.rec.Status = http.StatusOK
+			p.opts.Consent(x.w, ConsentRequest{Request: x.r, Action: x.r.URL.Path, Token: token, CSRF: p.csrf(token), Callback: g.callback})
+			return
+		}
+		if !hmac.Equal([]byte(p.csrf(token)), []byte(x.rec.Form.Get(ConsentCSRFField))) {
+			x.rec.Problem = "csrf"
+			x.reply(http.StatusForbidden, "text/html; charset=utf-8", "<!doctype html>"+p.label()+"<p>This answer did not come from the page this server showed: start the sign-in again.</p>")
+			return
+		}
+		switch x.rec.Form.Get(ConsentActionField) {
+		case ConsentAllow:
+		case ConsentDeny:
+			fault = FaultDeny
+		default:
+			x.reply(http.StatusBadRequest, "text/html; charset=utf-8", "<!doctype html>"+p.label()+"<p>Press Allow or Deny.</p>")
+			return
+		}
+	}
+	verifier := oauth1Random(false)
+	p.mu.Lock()
+	g.verifier = verifier
+	p.mu.Unlock()
 	cb := url.Values{"oauth_token": {token}, "oauth_verifier": {verifier}}
 	switch fault {
 	case FaultWrongToken:
@@ -639,9 +710,9 @@ func (p *Server) authorize(x *exchange, fault Fault) {
 		p.mu.Unlock()
 	}
 	if g.callback == "oob" {
-		body := "<!doctype html><title>Authorized</title><p>You denied access.</p>"
+		body := "<!doctype html><title>Denied</title>" + p.label() + "<p>You denied access.</p>"
 		if cb.Has("oauth_verifier") {
-			body = `<!doctype html><title>Authorized</title><p>Enter this code in the application: <code id="oauth_verifier">` + html.EscapeString(verifier) + `</code></p>`
+			body = `<!doctype html><title>Authorized</title>` + p.label() + `<p>Enter this code in the application: <code id="oauth_verifier">` + html.EscapeString(verifier) + `</code></p>`
 		}
 		x.reply(http.StatusOK, "text/html; charset=utf-8", body)
 		return
@@ -656,6 +727,21 @@ func (p *Server) authorize(x *exchange, fault Fault) {
 	x.w.Header().Set("Location", dest.String())
 	x.w.Header().Set("Referrer-Policy", "no-referrer")
 	x.w.WriteHeader(http.StatusFound)
+}
+
+// csrf is the consent form's value for request token token.
+func (p *Server) csrf(token string) string {
+	m := hmac.New(sha256.New, p.formKey)
+	m.Write([]byte("oauth1-consent\x00" + token))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+// label is Options.Label as a page's first paragraph, or "".
+func (p *Server) label() string {
+	if p.opts.Label == "" {
+		return ""
+	}
+	return `<p class="banner"><strong>` + html.EscapeString(p.opts.Label) + `</strong></p>`
 }
 
 func (p *Server) accessToken(x *exchange) {
@@ -686,7 +772,7 @@ func (p *Server) accessToken(x *exchange) {
 	delete(p.pending, token)
 	at, secret := oauth1Random(false), oauth1Random(true)
 	p.access[at] = secret
-	v := url.Values{"oauth_token": {at}, "oauth_token_secret": {secret}, "user_id": {"42"}, "screen_name": {"ada"}}
+	v := url.Values{"oauth_token": {at}, "oauth_token_secret": {secret}, "user_id": {p.opts.UserID}, "screen_name": {p.opts.ScreenName}}
 	x.reply(http.StatusOK, "application/x-www-form-urlencoded", v.Encode())
 }
 
@@ -707,7 +793,7 @@ func (p *Server) profile(x *exchange) {
 	if !p.verify(x, token, secret) {
 		return
 	}
-	x.reply(http.StatusOK, "application/json", ProfileJSON)
+	x.reply(http.StatusOK, "application/json", p.opts.ProfileJSON)
 }
 
 // oauth1Random returns 128 random bits, base64-encoded: standard alphabet

@@ -1,6 +1,6 @@
 //go:build unix
 
-package demo
+package demoinfo
 
 import (
 	"errors"
@@ -9,11 +9,11 @@ import (
 	"syscall"
 )
 
-// tryLock takes an exclusive flock(2) on path without waiting. busy is
+// TryLock takes an exclusive flock(2) on path without waiting. busy is
 // true when another holder has it (this process included: flock locks
 // belong to the open file). The lock goes with the process: a crash
 // releases it.
-func tryLock(path string) (unlock func(), busy bool, err error) {
+func TryLock(path string) (unlock func(), busy bool, err error) {
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
 	if err != nil {
 		return nil, false, fmt.Errorf("cannot open the demo server's lock file %s: %v", path, err)

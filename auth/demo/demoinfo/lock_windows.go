@@ -1,6 +1,6 @@
 //go:build windows
 
-package demo
+package demoinfo
 
 import (
 	"errors"
@@ -10,9 +10,9 @@ import (
 	"golang.org/x/sys/windows"
 )
 
-// tryLock takes an exclusive LockFileEx on path without waiting. busy is
+// TryLock takes an exclusive LockFileEx on path without waiting. busy is
 // true when another handle holds it. The lock goes with the process.
-func tryLock(path string) (unlock func(), busy bool, err error) {
+func TryLock(path string) (unlock func(), busy bool, err error) {
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
 	if err != nil {
 		return nil, false, fmt.Errorf("cannot open the demo server's lock file %s: %v", path, err)

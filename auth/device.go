@@ -193,7 +193,7 @@ func (s *Service) LoginDevice(ctx context.Context, id string, opts DeviceOptions
 	if err != nil {
 		return nil, err
 	}
-	unsupported := &DeviceUnsupportedError{ID: p.ID, Name: p.DisplayName(), Protocol: p.Protocol, Config: s.cfg.Path}
+	unsupported := &DeviceUnsupportedError{ID: p.ID, Name: p.DisplayName(), Protocol: p.Protocol, Config: s.Config().Path}
 	if p.Protocol == provider.OAuth1 {
 		return nil, unsupported
 	}

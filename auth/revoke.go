@@ -93,7 +93,7 @@ func (s *Service) Logout(ctx context.Context, id string) (bool, error) {
 		// Signing out must work without the client secret: the account is
 		// deleted all the same; a revocation that needs it fails, said as a
 		// *RevokeError.
-		p, _ = s.cfg.Find(id)
+		p, _ = s.Config().Find(id)
 		err = nil
 	}
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"sync"
 	"time"
 
 	"latchkey/auth/browser"
@@ -67,6 +68,7 @@ type Options struct {
 // off the UI goroutine.
 type Service struct {
 	cfg          *provider.Config
+	cfgMu        sync.RWMutex // guards cfg: read it with Config(), replace it with SetConfig (config.go)
 	store        Store
 	secrets      Store
 	browser      browser.Opener
@@ -102,22 +104,20 @@ func New(opts Options) *Service {
 	return s
 }
 
-// Config returns the configuration the Service was built with.
-func (s *Service) Config() *provider.Config { return s.cfg }
-
 // Provider returns the configured provider with this id, or an
 // *UnknownProviderError. A client secret kept in the keychain
 // (client_secret_in_keychain) is filled in, or its absence is a
 // *ClientSecretError.
 func (s *Service) Provider(id string) (*provider.Provider, error) {
-	if p, ok := s.cfg.Find(id); ok {
+	cfg := s.Config()
+	if p, ok := cfg.Find(id); ok {
 		return s.withSecret(p)
 	}
-	err := &UnknownProviderError{ID: id, Config: s.cfg.Path}
-	for _, p := range s.cfg.Providers {
+	err := &UnknownProviderError{ID: id, Config: cfg.Path}
+	for _, p := range cfg.Providers {
 		err.Known = append(err.Known, p.ID)
 	}
-	if probs := s.cfg.ProblemsFor(id); len(probs) > 0 {
+	if probs := cfg.ProblemsFor(id); len(probs) > 0 {
 		return nil, &ConfigError{ID: id, Problems: probs}
 	}
 	return nil, err
@@ -248,10 +248,11 @@ func stateFor(p *provider.Provider, a *Account, now time.Time) State {
 // order. A keychain failure is reported per provider in Status.Err (and
 // as the returned error, the first one met), never as a missing account.
 func (s *Service) Statuses() ([]Status, error) {
-	out := make([]Status, 0, len(s.cfg.Providers))
+	cfg := s.Config()
+	out := make([]Status, 0, len(cfg.Providers))
 	var first error
-	for i := range s.cfg.Providers {
-		p := &s.cfg.Providers[i]
+	for i := range cfg.Providers {
+		p := &cfg.Providers[i]
 		st := Status{Provider: p, Can: CapabilitiesOf(p)}
 		a, err := s.load(p)
 		var sie *SignInError
@@ -282,7 +283,7 @@ func (s *Service) Orphans() ([]string, error) {
 	}
 	var out []string
 	for _, id := range ids {
-		if _, ok := s.cfg.Find(id); !ok && len(s.cfg.ProblemsFor(id)) == 0 {
+		if _, ok := s.Config().Find(id); !ok && len(s.Config().ProblemsFor(id)) == 0 {
 			out = append(out, id)
 		}
 	}

@@ -15,6 +15,8 @@ package ui
 import (
 	"context"
 	"net/url"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -87,6 +89,9 @@ type options struct {
 	// observe, when set, is told of each background result once it has
 	// been applied to the widgets (tests wait on it instead of sleeping).
 	observe func(event)
+	// issuerDelay is how long the editor waits after an issuer was typed
+	// before it runs discovery; 0: defaultIssuerDelay, negative: at once.
+	issuerDelay time.Duration
 }
 
 // event names a background result applied to the window.
@@ -131,7 +136,17 @@ type window struct {
 	device     *deviceSignIn           // the device sign-in in progress, if any
 	refreshing map[string]bool         // provider ids whose Refresh is running
 	escape     func()                  // what Escape does now (the top dialog's Cancel)
-	flashGen   int
+	picker     *picker                 // the Add provider picker, while it shows
+	editor     *editor                 // the provider form, while it shows
+	// applying counts the fns running in holdStarts (a result in apply, a
+	// change in the editor); pending is the
+	// background work to start after them (later). Fyne's goroutine runs
+	// one at a time; the test driver's fyne.Do runs them on their callers'
+	// goroutines, hence the atomic and the mutex.
+	applying  atomic.Int32
+	pendingMu sync.Mutex
+	pending   []func()
+	flashGen  int
 }
 
 func newWindow(a fyne.App, svc *auth.Service, opts options) *window {
@@ -187,7 +202,8 @@ func (w *window) build() fyne.CanvasObject {
 	}
 	w.list = w.providerList()
 	heading := widget.NewLabelWithStyle("Providers", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	left := container.NewBorder(heading, nil, nil, nil, w.list)
+	add := &widget.Button{Text: "Add provider", Icon: theme.ContentAddIcon(), Importance: widget.LowImportance, OnTapped: w.showPicker}
+	left := container.NewBorder(container.NewBorder(nil, nil, nil, add, heading), nil, nil, nil, w.list)
 	w.detail = newDetail(panelActions{
 		signIn:     w.startSignIn,
 		signInCode: w.startDevice,
@@ -195,6 +211,9 @@ func (w *window) build() fyne.CanvasObject {
 		refresh:    w.refresh,
 		signOut:    w.confirmSignOut,
 		reload:     w.load,
+		edit:       w.startEdit,
+		duplicate:  w.duplicate,
+		remove:     w.confirmRemove,
 		now:        func() time.Time { return w.now() }, // tests move the clock
 		location:   w.location,
 		avatar:     w.avatarView,
@@ -211,10 +230,44 @@ func (w *window) build() fyne.CanvasObject {
 // at once, on the caller's goroutine).
 func (w *window) apply(ev event, fn func()) {
 	fyne.Do(func() {
-		fn()
+		w.holdStarts(fn)
 		w.fetchQueued()
 		w.notify(ev)
 	})
+}
+
+// later runs start, which starts background work, once the result being
+// applied has been (at once outside apply), so that no goroutine starts
+// while widgets are still being changed.
+func (w *window) later(start func()) {
+	if w.applying.Load() > 0 {
+		w.pendingMu.Lock()
+		w.pending = append(w.pending, start)
+		w.pendingMu.Unlock()
+		return
+	}
+	start()
+}
+
+// holdStarts runs fn, putting off the background work it starts (later)
+// until it has returned.
+func (w *window) holdStarts(fn func()) {
+	w.applying.Add(1)
+	fn()
+	if w.applying.Add(-1) == 0 {
+		w.startLater()
+	}
+}
+
+// startLater runs what later put off.
+func (w *window) startLater() {
+	w.pendingMu.Lock()
+	pending := w.pending
+	w.pending = nil
+	w.pendingMu.Unlock()
+	for _, start := range pending {
+		start()
+	}
 }
 
 // notify tells the test observer that ev has been applied.
@@ -248,6 +301,14 @@ func (w *window) load() {
 
 // setStatus replaces provider i's status, e.g. after a sign-in.
 func (w *window) setStatus(i int, st auth.Status) {
+	if i >= len(w.status) || w.status[i].Provider != st.Provider {
+		// The config was read again meanwhile (reload.go): the provider
+		// may have moved, changed or gone.
+		if i = w.indexOf(st.Provider.ID); i < 0 {
+			return
+		}
+		st = auth.StatusOf(w.status[i].Provider, st.Account, w.now())
+	}
 	w.status[i] = st
 	w.list.RefreshItem(i)
 	if i == w.selected {

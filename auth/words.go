@@ -67,6 +67,7 @@ func sayers() []sayer {
 		sayDeviceOnly,
 		sayRecord,
 		sayClientSecret,
+		sayEdit,
 		sayRevoke,
 		sayKeychain,
 		sayLoopback,
@@ -206,6 +207,31 @@ func sayClientSecret(err error, f Face) (error, string, bool) {
 	return e, e.Error() + pick(f,
 		"; run `latchkey providers secret "+e.ID+"` and paste it, or put it in providers.toml as client_secret",
 		"; put it in providers.toml as client_secret (and remove client_secret_in_keychain), then restart Latchkey"), true
+}
+
+// editChoices are the parts of provider.EditError messages that name the
+// command line's way of choosing another config file, with the window's
+// words for the same advice.
+var editChoices = []struct{ cli, window string }{
+	{", or choose another file with --config or " + provider.EnvConfig, ", then save again"},
+	{"choose a file elsewhere with --config or " + provider.EnvConfig, "keep providers.toml on a disk you can write to, and start Latchkey with that file"},
+	{" or choose another path with --config or " + provider.EnvConfig, ", then save again"},
+}
+
+// sayEdit gives a change to providers.toml that was not made the window's
+// words where its message names --config or LATCHKEY_CONFIG: the window
+// chooses no config file.
+func sayEdit(err error, f Face) (error, string, bool) {
+	var e *provider.EditError
+	if !errors.As(err, &e) || f == CLI { // its message is the command line's already
+		return nil, "", false
+	}
+	msg := e.Message
+	for _, c := range editChoices {
+		msg = strings.ReplaceAll(msg, c.cli, c.window)
+	}
+	msg = strings.ReplaceAll(msg, " with --config or "+provider.EnvConfig, " when Latchkey starts")
+	return e, e.Path + ": " + msg, true
 }
 
 func sayRevoke(err error, f Face) (error, string, bool) {

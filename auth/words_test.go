@@ -29,7 +29,7 @@ var commandWords = regexp.MustCompile("`|\\blatchkey [a-z]|\\b[Rr]un ")
 var buttonWords = regexp.MustCompile(`(?i)\bpress\b|\bbutton\b|\bwindow\b`)
 
 // remedyWords: every message says what to do.
-var remedyWords = regexp.MustCompile(`(?i)\b(check|sign in|press|run|try again|start|add|change|close|unlock|install|use|report|remove|set|give|update)\b`)
+var remedyWords = regexp.MustCompile(`(?i)\b(check|sign in|press|run|try again|start|add|change|close|unlock|install|use|report|remove|set|give|update|choose)\b`)
 
 // TestDescribeFaces: for each error a person can reach, the window's words
 // name no command and the command line's no button, and both say what to do.
@@ -102,6 +102,10 @@ func TestDescribeFaces(t *testing.T) {
 			"does not belong to this sign-in; start the sign-in again", "start the sign-in again"},
 		{"oauth1 rsa", &flowError{name: "Photos", err: &oauth1.SignatureError{Method: oauth1.RSASHA1, Target: oauth1.RequestTokenEndpoint, Err: errors.New("key too small")}},
 			"check rsa_key_file in providers.toml", "check rsa_key_file"},
+		{"config not saved", &provider.EditError{Path: "/ro/providers.toml", Kind: provider.ErrSave, Message: "the folder /ro is on a read-only disk: choose a file elsewhere with --config or LATCHKEY_CONFIG; the file was not changed"},
+			"choose a file elsewhere with --config or LATCHKEY_CONFIG", "keep providers.toml on a disk you can write to"},
+		{"config not writable", &provider.EditError{Path: "/p/providers.toml", Kind: provider.ErrSave, Message: "Latchkey is not allowed to write in the folder /p: give your user write permission on the folder and the file, or choose another file with --config or LATCHKEY_CONFIG; the file was not changed"},
+			"--config or LATCHKEY_CONFIG", "give your user write permission on the folder and the file, then save again"},
 		{"oauth1 key file", fmt.Errorf("Photos: rsa_key_file: %w", &oauth1.KeyFileError{Path: "/k.pem", Problem: "does not exist"}),
 			"does not exist; check rsa_key_file in providers.toml", "check rsa_key_file"},
 	}
@@ -116,6 +120,9 @@ func TestDescribeFaces(t *testing.T) {
 			}
 			if commandWords.MatchString(window) {
 				t.Errorf("window words name a command: %q", window)
+			}
+			if strings.Contains(window, "--config") || strings.Contains(window, "LATCHKEY_CONFIG") {
+				t.Errorf("window words name a command-line option: %q", window)
 			}
 			if buttonWords.MatchString(cli) {
 				t.Errorf("CLI words name a button or the window: %q", cli)

@@ -20,18 +20,6 @@ import (
 // rest are counted.
 const maxBannerProblems = 3
 
-// exampleProvider is the entry the empty state suggests (docs/CONFIG.md
-// has them all).
-const exampleProvider = `[[provider]]
-id = "work"
-name = "Work SSO"
-protocol = "oauth2"
-client_id = "the client id of your app registration"
-authorize_url = "https://login.example.com/oauth2/authorize"
-access_token_url = "https://login.example.com/oauth2/token"
-userinfo_url = "https://login.example.com/oauth2/userinfo"
-scopes = ["openid", "email"]`
-
 // problemsBanner says what is wrong in the config file: which provider,
 // which field, what to do, and where the file is, with a button that opens
 // its folder. The providers without problems still work.
@@ -57,31 +45,32 @@ func (w *window) problemsBanner() fyne.CanvasObject {
 	return container.NewPadded(container.NewStack(tinted(theme.ColorNameWarning), container.NewPadded(body)))
 }
 
-// emptyState explains, when no provider is usable, where providers come
-// from and what an entry looks like, instead of a blank pane.
+// emptyState is the first-run guide, when no provider is usable: what
+// Latchkey does in a line, Add provider, and where the config file is.
 func (w *window) emptyState() fyne.CanvasObject {
 	title := "No providers yet"
-	intro := "Latchkey signs you in to the providers listed in its config file. Add a [[provider]] entry to it: it shows here as soon as the file is saved."
+	intro := "Latchkey signs you in to your accounts at GitHub, Google, your company's single sign-on and other providers, and keeps the tokens in your keychain for your tools and scripts."
 	if len(w.cfg.Problems) > 0 {
 		title = "No usable providers"
-		intro = "Every provider in the config file has a problem (see above). Fix them: they show here as soon as the file is saved."
-	} else if !w.cfg.Missing {
-		intro = "The config file has no [[provider]] entry yet. Add one: it shows here as soon as the file is saved."
+		intro = "Every provider in the config file has a problem (see above): fix them there (they show here as soon as the file is saved), or add a provider here."
 	}
 	heading := &widget.Label{Text: title, TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameHeadingText, Alignment: fyne.TextAlignCenter}
 	icon := container.NewCenter(container.NewGridWrap(fyne.NewSize(72, 72), widget.NewIcon(theme.NewDisabledResource(theme.AccountIcon()))))
+	add := &widget.Button{Text: "Add provider", Icon: theme.ContentAddIcon(), Importance: widget.HighImportance, OnTapped: w.showPicker}
+	demo := &widget.Button{Text: "Try the demo", Icon: theme.MediaPlayIcon(), OnTapped: w.tryDemo}
+	demoLine := quiet("No account anywhere? The demo signs you in to a provider that runs on this computer only.")
+	demoLine.Truncation, demoLine.Wrapping = fyne.TextTruncateOff, fyne.TextWrapWord
+	where := quiet("Providers are kept in this file; you may edit it by hand too:")
+	where.Truncation, where.Wrapping = fyne.TextTruncateOff, fyne.TextWrapWord
 	path := &widget.Label{Text: w.cfg.Path, TextStyle: fyne.TextStyle{Monospace: true}, Selectable: true, Wrapping: fyne.TextWrapBreak}
-	example := &widget.Label{Text: exampleProvider, TextStyle: fyne.TextStyle{Monospace: true}, Selectable: true}
-	open := &widget.Button{Text: "Open config folder", Icon: theme.FolderOpenIcon(), Importance: widget.HighImportance, OnTapped: w.openConfigFolder}
+	open := &widget.Button{Text: "Open config folder", Icon: theme.FolderOpenIcon(), Importance: widget.LowImportance, OnTapped: w.openConfigFolder}
 	more := quiet("docs/CONFIG.md describes every field.")
 	more.Truncation, more.Wrapping = fyne.TextTruncateOff, fyne.TextWrapWord
 
 	content := container.NewVBox(
 		icon, heading, wrapped(intro),
-		fieldName("The config file:"), path,
-		fieldName("An entry looks like this:"),
-		container.NewStack(tinted(theme.ColorNameInputBorder), container.NewPadded(container.NewHScroll(example))),
-		container.NewHBox(open), more,
+		container.NewCenter(container.NewHBox(add, demo)), demoLine,
+		where, path, container.NewHBox(open), more,
 	)
 	// A readable column, centred, rather than lines across a wide window.
 	return container.NewPadded(container.New(&columnLayout{max: 620, center: true}, content))

@@ -37,3 +37,13 @@ func (c *accountActions) setSigningOut(busy bool) {
 		c.signOut.Enable()
 	}
 }
+
+// newManageActions are what can be done with provider i's entry in
+// providers.toml, beside its status line: Edit, Duplicate (a second
+// account of the same provider) and Remove.
+func newManageActions(i int, act panelActions) fyne.CanvasObject {
+	edit := &widget.Button{Text: "Edit", Icon: theme.DocumentCreateIcon(), Importance: widget.LowImportance, OnTapped: func() { act.edit(i) }}
+	dup := &widget.Button{Text: "Duplicate", Icon: theme.ContentCopyIcon(), Importance: widget.LowImportance, OnTapped: func() { act.duplicate(i) }}
+	remove := &widget.Button{Text: "Remove", Icon: theme.DeleteIcon(), Importance: widget.LowImportance, OnTapped: func() { act.remove(i) }}
+	return container.NewHBox(edit, dup, remove)
+}

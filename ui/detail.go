@@ -23,6 +23,9 @@ type panelActions struct {
 	signOut    func(i int)                    // Sign out (the window asks first)
 	startDemo  func(i int)                    // Start the demo (ui/demo.go)
 	reload     func()                         // Try again: read the keychain again
+	edit       func(i int)                    // Edit: the provider's form
+	duplicate  func(i int)                    // Duplicate: a second entry of the provider
+	remove     func(i int)                    // Remove (the window asks first)
 	now        func() time.Time               // the countdown's clock
 	location   *time.Location                 // times are shown in it
 	// avatar is the person's picture, or their initials until it has come.
@@ -81,7 +84,11 @@ func (d *detail) show(i int, st auth.Status, v panelView) {
 	}
 	d.heading = &widget.Label{Text: p.DisplayName(), TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameHeadingText, Truncation: fyne.TextTruncateEllipsis}
 	title := tight(d.heading, quiet(st.Can.Protocol+" · id "+p.ID))
-	state := container.NewBorder(nil, nil, widget.NewIcon(b.icon), nil, &widget.Label{Text: b.text, Truncation: fyne.TextTruncateEllipsis})
+	var manage fyne.CanvasObject
+	if v.loaded {
+		manage = newManageActions(i, d.act)
+	}
+	state := container.NewBorder(nil, nil, widget.NewIcon(b.icon), manage, &widget.Label{Text: b.text, Truncation: fyne.TextTruncateEllipsis})
 
 	var body []fyne.CanvasObject
 	var actions fyne.CanvasObject

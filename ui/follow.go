@@ -135,33 +135,11 @@ func (w *window) reload() {
 	})
 }
 
-// goLater runs fn in its own goroutine: at once on Fyne's goroutine
-// outside an update, or, inside one (apply), once the widgets are up to
-// date, so that its own result never meets the update half done (in Fyne's
-// test driver fyne.Do runs on the caller's goroutine).
-func (w *window) goLater(fn func()) {
-	if !w.applying {
-		go fn()
-		return
-	}
-	w.later = append(w.later, fn)
-}
-
-// takeLater returns the background calls an update queued in w.later
-// (reload), to start once the widgets are up to date (apply, startAll).
-func (w *window) takeLater() []func() {
-	later := w.later
-	w.later = nil
-	return later
-}
-
-// startAll starts each fn in its own goroutine; nothing of the window is
-// touched here.
-func startAll(fns []func()) {
-	for _, fn := range fns {
-		go fn()
-	}
-}
+// goLater runs fn in its own goroutine once the update under way (if any)
+// has changed the widgets (window.later), so that its own result never
+// meets the update half done (in Fyne's test driver fyne.Do runs on the
+// caller's goroutine).
+func (w *window) goLater(fn func()) { w.later(func() { go fn() }) }
 
 // sameProviders reports whether a and b are statuses of the same
 // providers, in the same order.

@@ -33,6 +33,7 @@ type setup struct {
 	toml    string           // providers.toml; "" means the file is missing
 	path    string           // the config's path; "" means configPath
 	store   auth.Store       // nil: the real keychain, under a private service name
+	secrets auth.Store       // client secrets; nil: an in-memory keychain
 	browser browser.Opener   // nil: a fake browser that completes each sign-in
 	now     func() time.Time // the Service's clock; nil: time.Now
 	lockDir string           // the Service's lock folder; "": a private one
@@ -54,6 +55,7 @@ type harness struct {
 	w      *window
 	svc    *auth.Service
 	store  auth.Store
+	secret auth.Store // the client secrets' keychain
 	events chan event
 	seen   map[event]int // events read while waiting for others
 }
@@ -71,6 +73,9 @@ func newHarness(t *testing.T, s setup) *harness {
 	if s.store == nil {
 		s.store = keychain.New(keychain.Memory(), "latchkey-test") // the window's tests run anywhere
 	}
+	if s.secrets == nil {
+		s.secrets = keychain.New(keychain.Memory(), "latchkey-test-client-secrets")
+	}
 	if s.browser == nil {
 		s.browser = authtest.NewBrowser()
 	}
@@ -84,6 +89,7 @@ func newHarness(t *testing.T, s setup) *harness {
 	svc := auth.New(auth.Options{
 		Config:       cfg,
 		Store:        s.store,
+		Secrets:      s.secrets,
 		Browser:      s.browser,
 		HTTPClient:   &http.Client{Timeout: 10 * time.Second, Transport: rt},
 		Now:          s.now,
@@ -91,7 +97,7 @@ func newHarness(t *testing.T, s setup) *harness {
 		LockDir:      s.lockDir,
 		DemoDir:      t.TempDir(), // never the person's own demo server
 	})
-	h := &harness{t: t, app: a, svc: svc, store: s.store, events: make(chan event, 256), seen: map[event]int{}}
+	h := &harness{t: t, app: a, svc: svc, store: s.store, secret: s.secrets, events: make(chan event, 256), seen: map[event]int{}}
 	s.opts.observe = func(ev event) { h.events <- ev }
 	if s.opts.flashFor == 0 {
 		s.opts.flashFor = -1 // no timers behind the test's back

@@ -17,6 +17,8 @@ package ui
 import (
 	"context"
 	"net/url"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -93,6 +95,9 @@ type options struct {
 	// observe, when set, is told of each background result once it has
 	// been applied to the widgets (tests wait on it instead of sleeping).
 	observe func(event)
+	// issuerDelay is how long the editor waits after an issuer was typed
+	// before it runs discovery; 0: defaultIssuerDelay, negative: at once.
+	issuerDelay time.Duration
 }
 
 // event names a background result applied to the window.
@@ -138,11 +143,19 @@ type window struct {
 	refreshing map[string]bool         // provider ids whose Refresh is running
 	escape     func()                  // what Escape does now (the top dialog's Cancel)
 	unfollow   context.CancelFunc      // ends follow; nil when not following
-	later      []func()                // background calls to start after this update (goLater)
-	applying   bool                    // apply is running an update
 	demos      []*demo.Server          // the demo servers this window started (ui/demo.go)
 	demoUp     bool                    // a demo server was started or found
-	flashGen   int
+	picker     *picker                 // the Add provider picker, while it shows
+	editor     *editor                 // the provider form, while it shows
+	// applying counts the fns running in holdStarts (a result in apply, a
+	// change in the editor); pending is the
+	// background work to start after them (later). Fyne's goroutine runs
+	// one at a time; the test driver's fyne.Do runs them on their callers'
+	// goroutines, hence the atomic and the mutex.
+	applying  atomic.Int32
+	pendingMu sync.Mutex
+	pending   []func()
+	flashGen  int
 }
 
 func newWindow(a fyne.App, svc *auth.Service, opts options) *window {
@@ -198,7 +211,8 @@ func (w *window) build() fyne.CanvasObject {
 	}
 	w.list = w.providerList()
 	heading := widget.NewLabelWithStyle("Providers", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	left := container.NewBorder(heading, nil, nil, nil, w.list)
+	add := &widget.Button{Text: "Add provider", Icon: theme.ContentAddIcon(), Importance: widget.LowImportance, OnTapped: w.showPicker}
+	left := container.NewBorder(container.NewBorder(nil, nil, nil, add, heading), nil, nil, nil, w.list)
 	w.detail = newDetail(panelActions{
 		signIn:     w.demoFirst(w.startSignIn),
 		signInCode: w.demoFirst(w.startDevice),
@@ -207,6 +221,9 @@ func (w *window) build() fyne.CanvasObject {
 		startDemo:  w.startDemoButton,
 		signOut:    w.confirmSignOut,
 		reload:     w.load,
+		edit:       w.startEdit,
+		duplicate:  w.duplicate,
+		remove:     w.confirmRemove,
 		now:        func() time.Time { return w.now() }, // tests move the clock
 		location:   w.location,
 		avatar:     w.avatarView,
@@ -224,14 +241,46 @@ func (w *window) build() fyne.CanvasObject {
 // at once, on the caller's goroutine).
 func (w *window) apply(ev event, fn func()) {
 	fyne.Do(func() {
-		w.applying = true
-		fn()
-		w.applying = false
-		later := w.takeLater()
-		w.fetchQueued()
-		startAll(later)
+		w.holdStarts(func() { // nothing starts until the widgets are done
+			fn()
+			w.fetchQueued()
+		})
 		w.notify(ev)
 	})
+}
+
+// later runs start, which starts background work, once the result being
+// applied has been (at once outside apply), so that no goroutine starts
+// while widgets are still being changed.
+func (w *window) later(start func()) {
+	if w.applying.Load() > 0 {
+		w.pendingMu.Lock()
+		w.pending = append(w.pending, start)
+		w.pendingMu.Unlock()
+		return
+	}
+	start()
+}
+
+// holdStarts runs fn, putting off the background work it starts (later)
+// until it has returned.
+func (w *window) holdStarts(fn func()) {
+	w.applying.Add(1)
+	fn()
+	if w.applying.Add(-1) == 0 {
+		w.startLater()
+	}
+}
+
+// startLater runs what later put off.
+func (w *window) startLater() {
+	w.pendingMu.Lock()
+	pending := w.pending
+	w.pending = nil
+	w.pendingMu.Unlock()
+	for _, start := range pending {
+		start()
+	}
 }
 
 // notify tells the test observer that ev has been applied.
@@ -265,6 +314,14 @@ func (w *window) load() {
 
 // setStatus replaces provider i's status, e.g. after a sign-in.
 func (w *window) setStatus(i int, st auth.Status) {
+	if i >= len(w.status) || w.status[i].Provider != st.Provider {
+		// The config was read again meanwhile (reload.go): the provider
+		// may have moved, changed or gone.
+		if i = w.indexOf(st.Provider.ID); i < 0 {
+			return
+		}
+		st = auth.StatusOf(w.status[i].Provider, st.Account, w.now())
+	}
 	w.status[i] = st
 	w.list.RefreshItem(i)
 	if i == w.selected {

@@ -38,7 +38,7 @@ func TestScenariosSayWhatTheyShow(t *testing.T) {
 		scenario string
 		want     []string
 	}{
-		{"empty", []string{"No providers yet", configPath, `[[provider]]`, "[Open config folder]"}},
+		{"empty", []string{"No providers yet", "Latchkey signs you in", "[Add provider]", configPath, "[Open config folder]", "docs/CONFIG.md describes every field."}},
 		{"signed-in", []string{"Signed in as Ada Lovelace", "ada@example.com", "@ada · id user-42", "Not signed in", masked, "[Copy token]", "[Copy header]", "[Sign out]"}},
 		{"config-problems", []string{"providers.toml has 3 problems", "broken: authorize_url: uses plain http", configPath, "[Open folder]", "Work SSO"}},
 		{"keychain-locked", []string{"Keychain locked", "the keychain is locked: unlock it", "[Try again]"}},

@@ -160,7 +160,7 @@ func sayUnknownProvider(err error, f Face) (error, string, bool) {
 	}
 	return e, e.Error() + pick(f,
 		"; "+add+"; `latchkey providers` lists what is configured",
-		"; "+add+" (Open config folder shows the file), then restart Latchkey"), true
+		"; "+add+" (or press Add provider)"), true
 }
 
 func sayDeviceUnsupported(err error, f Face) (error, string, bool) {
@@ -206,7 +206,7 @@ func sayClientSecret(err error, f Face) (error, string, bool) {
 	}
 	return e, e.Error() + pick(f,
 		"; run `latchkey providers secret "+e.ID+"` and paste it, or put it in providers.toml as client_secret",
-		"; put it in providers.toml as client_secret (and remove client_secret_in_keychain), then restart Latchkey"), true
+		"; put it in providers.toml as client_secret (and remove client_secret_in_keychain), or give it again with Edit"), true
 }
 
 // editChoices are the parts of provider.EditError messages that name the

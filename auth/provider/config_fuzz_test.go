@@ -69,7 +69,7 @@ authorize_params = { perms = "read" }
 // fixedSyntaxWords reports whether msg is a syntax problem worded from
 // tomlTroubles (or the general words), with nothing of the file in it.
 func fixedSyntaxWords(msg string) bool {
-	const head, tail = "not valid TOML: ", "; fix the file, then restart Latchkey"
+	const head, tail = "not valid TOML: ", "; fix the file: Latchkey reads it again when it is saved"
 	what, ok := strings.CutPrefix(msg, head)
 	if !ok {
 		return false

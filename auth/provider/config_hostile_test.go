@@ -48,7 +48,7 @@ func TestHostileConfigRefusedBeforeDecoding(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			ps, probs, took, alloc := measure("p.toml", []byte(c.data))
 			if len(ps) != 0 || len(probs) != 1 || !strings.Contains(probs[0].Message, c.says) || probs[0].Line != c.line ||
-				!strings.Contains(probs[0].Message, "restart Latchkey") {
+				!strings.Contains(probs[0].Message, "Latchkey reads it again when it is saved") {
 				t.Fatalf("got %v, %v; want one problem on line %d saying %q", ps, probs, c.line, c.says)
 			}
 			if took > time.Second {

@@ -27,11 +27,11 @@ const MaxNesting = 16
 func checkLimits(name string, data []byte) *Problem {
 	if len(data) > MaxFileBytes {
 		return &Problem{File: name, Message: "the file is larger than " + strconv.Itoa(MaxFileBytes>>10) +
-			" KiB, the most Latchkey reads (a file of providers is a few KB): check that this is your providers.toml, or shorten it, then restart Latchkey"}
+			" KiB, the most Latchkey reads (a file of providers is a few KB): check that this is your providers.toml, or shorten it; Latchkey reads it again when it is saved"}
 	}
 	if line := tooDeep(data, MaxNesting); line > 0 {
 		return &Problem{File: name, Line: line, Message: "arrays and inline tables are nested more than " + strconv.Itoa(MaxNesting) +
-			" levels deep here, more than Latchkey reads (a provider entry needs two): flatten the value, then restart Latchkey"}
+			" levels deep here, more than Latchkey reads (a provider entry needs two): flatten the value; Latchkey reads it again when it is saved"}
 	}
 	return nil
 }
@@ -152,7 +152,7 @@ func syntaxProblem(name string, err error) Problem {
 			what += " (column " + strconv.Itoa(pe.Position.Col) + ")"
 		}
 	}
-	p.Message = "not valid TOML: " + what + "; fix the file, then restart Latchkey"
+	p.Message = "not valid TOML: " + what + "; fix the file: Latchkey reads it again when it is saved"
 	return p
 }
 

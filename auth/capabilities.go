@@ -64,6 +64,11 @@ type Capabilities struct {
 	// Demo: the entry is the built-in demo provider (provider.Provider.Demo),
 	// not a real account; its server runs on this computer.
 	Demo bool
+	// RegistersRedirect: the person registers Latchkey's redirect URI at
+	// the provider (provider.Provider.RedirectURIToRegister): the browser
+	// comes back to Latchkey, and the provider is not the built-in demo
+	// (which accepts any loopback redirect).
+	RegistersRedirect bool
 	// Copy lists the kinds of credential the provider's accounts can hold,
 	// in the order a face offers them. Account.Credentials narrows it to
 	// what one account holds.
@@ -74,6 +79,7 @@ type Capabilities struct {
 func CapabilitiesOf(p *provider.Provider) Capabilities {
 	c := capabilitiesOf(p)
 	c.Demo = p.Demo != ""
+	c.RegistersRedirect = c.BrowserSignIn && !c.PastesVerifier && !c.Demo
 	return c
 }
 

@@ -15,20 +15,23 @@ func TestCapabilitiesOf(t *testing.T) {
 		want Capabilities
 	}{
 		{"oauth2", provider.Provider{Protocol: provider.OAuth2, AuthorizeURL: "https://a/auth"}, Capabilities{
-			Protocol: "OAuth 2.0", BrowserSignIn: true, Refreshable: true, Expires: true, Scoped: true,
+			Protocol: "OAuth 2.0", BrowserSignIn: true, Refreshable: true, Expires: true, Scoped: true, RegistersRedirect: true,
 			Request: AuthBearer, Copy: []Credential{CredAccessToken, CredAuthorization}}},
 		{"oauth2 device only, revocable", provider.Provider{Protocol: provider.OAuth2, DeviceAuthorizationURL: "https://a/device", RevokeURL: "https://a/revoke"}, Capabilities{
 			Protocol: "OAuth 2.0", DeviceSignIn: true, Refreshable: true, Expires: true, Revocable: true, Scoped: true,
 			Request: AuthBearer, Copy: []Credential{CredAccessToken, CredAuthorization}}},
 		{"oidc", provider.Provider{Protocol: provider.OIDC, Issuer: "https://a"}, Capabilities{
-			Protocol: "OpenID Connect", BrowserSignIn: true, DeviceSignIn: true, Refreshable: true, Expires: true, Revocable: true,
+			Protocol: "OpenID Connect", BrowserSignIn: true, DeviceSignIn: true, Refreshable: true, Expires: true, Revocable: true, RegistersRedirect: true,
 			Scoped: true, Claims: true, Request: AuthBearer, Copy: []Credential{CredAccessToken, CredAuthorization, CredIDToken}}},
 		{"oauth1 loopback", provider.Provider{Protocol: provider.OAuth1, Callback: provider.CallbackLoopback}, Capabilities{
-			Protocol: "OAuth 1.0a", BrowserSignIn: true, Rechecks: true, Request: AuthSignature,
+			Protocol: "OAuth 1.0a", BrowserSignIn: true, Rechecks: true, Request: AuthSignature, RegistersRedirect: true,
 			Copy: []Credential{CredAccessToken, CredTokenSecret}}},
 		{"oauth1 oob", provider.Provider{Protocol: provider.OAuth1, Callback: provider.CallbackOOB}, Capabilities{
 			Protocol: "OAuth 1.0a", BrowserSignIn: true, PastesVerifier: true, Rechecks: true, Request: AuthSignature,
 			Copy: []Credential{CredAccessToken, CredTokenSecret}}},
+		{"demo", provider.Provider{Protocol: provider.OIDC, Issuer: "http://127.0.0.1:1", Demo: "oidc"}, Capabilities{
+			Protocol: "OpenID Connect", BrowserSignIn: true, DeviceSignIn: true, Refreshable: true, Expires: true, Revocable: true,
+			Scoped: true, Claims: true, Demo: true, Request: AuthBearer, Copy: []Credential{CredAccessToken, CredAuthorization, CredIDToken}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := CapabilitiesOf(&tc.p)

@@ -80,7 +80,7 @@ func signInSite(p *provider.Provider) string {
 // provider for a sign-in in the browser that comes back to Latchkey, or ""
 // when none does (a pasted verifier, a code on another device).
 func redirectToRegister(p *provider.Provider, can auth.Capabilities) string {
-	if !can.BrowserSignIn || can.PastesVerifier {
+	if !can.RegistersRedirect {
 		return ""
 	}
 	return p.RedirectURIToRegister()

@@ -33,14 +33,13 @@ func (c *runner) providers(_ context.Context, _ []string) error {
 	case len(cfg.Providers) == 0:
 		fmt.Fprintf(c.Stdout, "No usable providers in %s.\n", cfg.Path)
 	default:
-		// REDIRECT URI is what to register at the provider: "-" when the
-		// browser does not come back to Latchkey (a pasted verifier, a
-		// code on another device).
+		// REDIRECT URI is what to register at the provider: "-" when
+		// nothing is (Capabilities.RegistersRedirect).
 		tw := tabwriter.NewWriter(c.Stdout, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "ID\tNAME\tPROTOCOL\tREDIRECT URI")
 		for _, p := range cfg.Providers {
 			redirect := "-"
-			if can := auth.CapabilitiesOf(&p); can.BrowserSignIn && !can.PastesVerifier {
+			if auth.CapabilitiesOf(&p).RegistersRedirect {
 				redirect = p.RedirectURIToRegister()
 			}
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", p.ID, p.DisplayName(), p.Protocol, redirect)

@@ -375,7 +375,7 @@ func (c *runner) providersShow(_ context.Context, args []string) error {
 // the browser does not come back to Latchkey (a pasted verifier, a code on
 // another device).
 func redirectToRegister(p *provider.Provider) string {
-	if can := auth.CapabilitiesOf(p); can.BrowserSignIn && !can.PastesVerifier {
+	if auth.CapabilitiesOf(p).RegistersRedirect {
 		return p.RedirectURIToRegister()
 	}
 	return "-"

@@ -21,6 +21,7 @@ import (
 	"latchkey/auth/provider"
 	"latchkey/ui"
 	"latchkey/ui/cli"
+	_ "latchkey/ui/demolink" // the demo provider's server (not with -tags nodemo)
 )
 
 // appID is the Fyne application id, as in FyneApp.toml.

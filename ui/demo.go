@@ -10,7 +10,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"latchkey/auth"
-	"latchkey/auth/demo"
 	"latchkey/auth/demo/demoinfo"
 )
 
@@ -27,7 +26,7 @@ const evDemo event = "demo"
 // demoServers are the demo servers this process started.
 var demoServers struct {
 	mu  sync.Mutex
-	all []*demo.Server
+	all []demoinfo.Server
 }
 
 // StopDemo stops every demo server the windows of this process started.
@@ -45,12 +44,12 @@ func StopDemo() {
 // runDemo makes sure a demo server runs for dir: one already running (in
 // this process, `latchkey demo`, another window) is used as it is. It
 // returns the server it started, or nil. Call it off the UI goroutine.
-func runDemo(dir string) (*demo.Server, error) {
+func runDemo(dir string) (demoinfo.Server, error) {
 	if _, err := demoinfo.Running(dir); err == nil {
 		return nil, nil
 	}
-	s, err := demo.Start(demo.Options{Dir: dir})
-	var running *demo.AlreadyRunningError
+	s, err := demoinfo.Start(dir)
+	var running *demoinfo.AlreadyRunningError
 	if errors.As(err, &running) {
 		return nil, nil // started meanwhile elsewhere: use that one
 	}
@@ -139,7 +138,7 @@ func (w *window) tryDemo() {
 	path, dir, svc := w.cfg.Path, w.svc.DemoDir(), w.svc
 	go func() {
 		_, err := auth.AddDemoEntries(path)
-		var s *demo.Server
+		var s demoinfo.Server
 		if err == nil {
 			s, err = runDemo(dir)
 		}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	_ "latchkey/auth/demo" // registers the demo server (main links it through ui/demolink)
 	"path/filepath"
 	"strings"
 	"testing"

@@ -29,7 +29,7 @@ import (
 
 	"latchkey/assets"
 	"latchkey/auth"
-	"latchkey/auth/demo"
+	"latchkey/auth/demo/demoinfo"
 	"latchkey/auth/provider"
 )
 
@@ -143,7 +143,7 @@ type window struct {
 	refreshing map[string]bool         // provider ids whose Refresh is running
 	escape     func()                  // what Escape does now (the top dialog's Cancel)
 	unfollow   context.CancelFunc      // ends follow; nil when not following
-	demos      []*demo.Server          // the demo servers this window started (ui/demo.go)
+	demos      []demoinfo.Server       // the demo servers this window started (ui/demo.go)
 	demoUp     bool                    // a demo server was started or found
 	picker     *picker                 // the Add provider picker, while it shows
 	editor     *editor                 // the provider form, while it shows

@@ -352,3 +352,13 @@ func quoted(ss []string) string {
 	}
 	return strings.Join(q, ", ")
 }
+
+func init() {
+	demoinfo.Register(func(dir string) (demoinfo.Server, error) {
+		s, err := Start(Options{Dir: dir})
+		if err != nil {
+			return nil, err // a nil *Server must not become a non-nil interface
+		}
+		return s, nil
+	})
+}

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"latchkey/auth"
-	"latchkey/auth/demo"
 	"latchkey/auth/demo/demoinfo"
 )
 
@@ -28,7 +27,7 @@ func (c *runner) demo(ctx context.Context, _ []string) error {
 	if err != nil {
 		return err
 	}
-	srv, err := demo.Start(demo.Options{Dir: svc.DemoDir()})
+	srv, err := demoinfo.Start(svc.DemoDir())
 	if err != nil {
 		return err
 	}

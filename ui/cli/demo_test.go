@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	_ "latchkey/auth/demo" // registers the demo server (main links it through ui/demolink)
 	"net/http"
 	"net/url"
 	"os"

@@ -1,0 +1,5 @@
+//go:build !nodemo
+
+package demolink
+
+import _ "latchkey/auth/demo" // registers demoinfo.Start

@@ -56,7 +56,7 @@ func benchService(b *testing.B) (*Service, *keychain.Store) {
 	idp := authtest.NewOAuth2(b)
 	// A browser that follows the redirects and keeps nothing.
 	br := browser.OpenerFunc(func(u string) error { go authtest.Fetch(u); return nil })
-	svc, store := testService(b, oauth2TOML(idp, authtest.PublicClientID, "none", ""), br, keychain.ItemLimit(keychain.PlatformItemLimit()))
+	svc, store := testServiceOn(b, realKeychain, oauth2TOML(idp, authtest.PublicClientID, "none", ""), br, keychain.ItemLimit(keychain.PlatformItemLimit()))
 	if _, err := svc.Login(context.Background(), "idp", LoginOptions{}); err != nil {
 		b.Fatal(err)
 	}

@@ -13,46 +13,57 @@ import (
 // errKilled stands for the process dying: the call and every later one fail.
 var errKilled = errors.New("simulated kill")
 
-// crashingKeyring passes calls to a Keyring until call number failAt (0-based), then fails
-// that call and all later ones. failAt < 0 never fails; calls counts the calls made.
-type crashingKeyring struct {
-	k      keychain.Keyring
-	failAt int
+// stepKeyring passes calls to a Keyring, numbering them from 0: fail says
+// for call i whether it fails instead, and how. calls counts the calls.
+type stepKeyring struct {
+	k    keychain.Keyring
+	fail func(i int) error // nil: never
 
 	mu    sync.Mutex
 	calls int
 }
 
-func (c *crashingKeyring) step() error {
+func (c *stepKeyring) step() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	i := c.calls
 	c.calls++
-	if c.failAt >= 0 && i >= c.failAt {
-		return errKilled
+	if c.fail == nil {
+		return nil
 	}
-	return nil
+	return c.fail(i)
 }
 
-func (c *crashingKeyring) Get(service, user string) (string, error) {
+func (c *stepKeyring) Get(service, user string) (string, error) {
 	if err := c.step(); err != nil {
 		return "", err
 	}
 	return c.k.Get(service, user)
 }
 
-func (c *crashingKeyring) Set(service, user, secret string) error {
+func (c *stepKeyring) Set(service, user, secret string) error {
 	if err := c.step(); err != nil {
 		return err
 	}
 	return c.k.Set(service, user, secret)
 }
 
-func (c *crashingKeyring) Delete(service, user string) error {
+func (c *stepKeyring) Delete(service, user string) error {
 	if err := c.step(); err != nil {
 		return err
 	}
 	return c.k.Delete(service, user)
+}
+
+// crashing is a keyring that dies at call failAt: that call and every later
+// one fail, as when the process is killed.
+func crashing(k keychain.Keyring, failAt int) *stepKeyring {
+	return &stepKeyring{k: k, fail: func(i int) error {
+		if i >= failAt {
+			return errKilled
+		}
+		return nil
+	}}
 }
 
 // TestCrashSafety kills a Save (or Delete) at every one of its keychain calls in turn and
@@ -103,7 +114,7 @@ func TestCrashSafety(t *testing.T) {
 					}
 
 					setup()
-					counter := &crashingKeyring{k: k, failAt: -1}
+					counter := &stepKeyring{k: k}
 					if err := change(keychain.New(counter, svc)); err != nil {
 						t.Fatalf("uninterrupted run: %v", err)
 					}
@@ -116,7 +127,7 @@ func TestCrashSafety(t *testing.T) {
 					sawNew := false
 					for n := 0; n <= total; n++ {
 						setup()
-						err := change(keychain.New(&crashingKeyring{k: k, failAt: n}, svc))
+						err := change(keychain.New(crashing(k, n), svc))
 						if n == total && err != nil {
 							t.Fatalf("killed after the last call: %v", err)
 						}

@@ -4,54 +4,21 @@ import (
 	"bytes"
 	"errors"
 	"slices"
-	"sync"
 	"testing"
 
 	"latchkey/auth/keychain"
 )
 
-// faultyKeyring fails exactly one call (number failAt, 0-based) with fault
-// and passes every other call to k: a keychain that times out or refuses
+// faulty is a keyring that fails exactly one call (number failAt) with
+// fault and answers every other: a keychain that times out or refuses
 // once, then answers again.
-type faultyKeyring struct {
-	k      keychain.Keyring
-	failAt int
-	fault  error
-
-	mu    sync.Mutex
-	calls int
-}
-
-func (f *faultyKeyring) step() error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	i := f.calls
-	f.calls++
-	if i == f.failAt {
-		return f.fault
-	}
-	return nil
-}
-
-func (f *faultyKeyring) Get(service, user string) (string, error) {
-	if err := f.step(); err != nil {
-		return "", err
-	}
-	return f.k.Get(service, user)
-}
-
-func (f *faultyKeyring) Set(service, user, secret string) error {
-	if err := f.step(); err != nil {
-		return err
-	}
-	return f.k.Set(service, user, secret)
-}
-
-func (f *faultyKeyring) Delete(service, user string) error {
-	if err := f.step(); err != nil {
-		return err
-	}
-	return f.k.Delete(service, user)
+func faulty(k keychain.Keyring, failAt int, fault error) *stepKeyring {
+	return &stepKeyring{k: k, fail: func(i int) error {
+		if i == failAt {
+			return fault
+		}
+		return nil
+	}}
 }
 
 // TestFaultAtEveryStep is the property test at the keychain seam: for every
@@ -102,14 +69,14 @@ func TestFaultAtEveryStep(t *testing.T) {
 					}
 					return st.Save(id, ch.new)
 				}
-				counter := &faultyKeyring{k: fresh(), failAt: -1}
+				counter := &stepKeyring{k: fresh()}
 				if err := change(keychain.New(counter, "svc")); err != nil {
 					t.Fatalf("without a fault: %v", err)
 				}
 				t.Logf("reliability|keychain|%s fails once (%s), at each of its %d calls|%d|reported in words; the old or new record whole; trying again succeeds|nothing", ch.name, fault.name, counter.calls, counter.calls)
 				for n := range counter.calls {
 					k := fresh()
-					err := change(keychain.New(&faultyKeyring{k: k, failAt: n, fault: fault.err}, "svc"))
+					err := change(keychain.New(faulty(k, n, fault.err), "svc"))
 					got, lerr := keychain.New(k, "svc").Load(id)
 					whole := (lerr == nil && (bytes.Equal(got, ch.old) || bytes.Equal(got, ch.new))) ||
 						(errors.Is(lerr, keychain.ErrNotFound) && (ch.old == nil || ch.new == nil))

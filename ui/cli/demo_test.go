@@ -334,3 +334,35 @@ func TestDemoNotRunningThenRestarted(t *testing.T) {
 		t.Errorf("logout after a restart: exit %d, %q", code, errs)
 	}
 }
+
+// TestDemoOAuth1Deny: Deny on the OAuth 1.0a demo's consent page shows the
+// refusal instead of a verifier; with nothing to paste the sign-in ends in
+// words and nothing is stored.
+func TestDemoOAuth1Deny(t *testing.T) {
+	h := newDemoHarness(t)
+	h.browser = consent.NewBrowser(consent.Deny)
+	br := h.browser.(*consent.Browser)
+	h.startDemo()
+	stdinR, stdinW := io.Pipe()
+	done := make(chan [3]string, 1)
+	go func() {
+		code, out, errs := h.runIn(stdinR, "login", "demo-oauth1")
+		done <- [3]string{string(rune('0' + code)), out, errs}
+	}()
+	r, err := br.Next()
+	if err != nil || r.Verifier != "" || !strings.Contains(r.Body, consent.DemoLabel) {
+		t.Fatalf("after Deny the page shows a verifier or no demo label: %v, %q\n%s", err, r.Verifier, r.Body)
+	}
+	_ = stdinW.Close() // the person has nothing to paste
+	select {
+	case got := <-done:
+		if got[0] != "1" || got[1] != "" || !strings.Contains(got[2], "no verification code was given") {
+			t.Fatalf("login demo-oauth1 after Deny: exit %s, stdout %q, stderr %q", got[0], got[1], got[2])
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("login demo-oauth1 did not finish")
+	}
+	if e := h.statusJSON()["demo-oauth1"]; e["signed_in"] != false {
+		t.Errorf("status after Deny: %v", e)
+	}
+}

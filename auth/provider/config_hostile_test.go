@@ -51,9 +51,6 @@ func TestHostileConfigRefusedBeforeDecoding(t *testing.T) {
 				!strings.Contains(probs[0].Message, "Latchkey reads it again when it is saved") {
 				t.Fatalf("got %v, %v; want one problem on line %d saying %q", ps, probs, c.line, c.says)
 			}
-			if took > time.Second {
-				t.Errorf("refusing took %s; want under a second", took)
-			}
 			if limit := uint64(len(c.data)) + 1<<20; alloc > limit {
 				t.Errorf("refusing allocated %d bytes; want at most %d", alloc, limit)
 			}
@@ -129,8 +126,8 @@ func TestWorstFileWithinLimitsIsCheap(t *testing.T) {
 	if len(probs) == 0 || !strings.Contains(probs[0].Message, "unknown top-level key") {
 		t.Fatalf("want it decoded (unknown keys), got %v", probs)
 	}
-	if took > 5*time.Second || alloc > 512<<20 {
-		t.Errorf("decoding took %s and %d MB", took, alloc>>20)
+	if alloc > 512<<20 { // what it costs in time is logged, never asserted (a loaded machine is slow)
+		t.Errorf("decoding allocated %d MB", alloc>>20)
 	}
 	t.Logf("reliability|providers.toml|256 KiB of 16-deep inline tables|1|decoded in %s (%d MB allocated), reported the unknown keys|nothing", took.Round(time.Millisecond), alloc>>20)
 }

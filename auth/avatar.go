@@ -115,6 +115,9 @@ func (s *Service) Avatar(ctx context.Context, rawURL string) ([]byte, error) {
 		return nil, fail(0, "%s", netFailure(err).problem())
 	}
 	defer resp.Body.Close()
+	if ctx.Err() != nil { // cancelled while the answer came: a cancel, not a bad answer
+		return nil, ctx.Err()
+	}
 	if resp.StatusCode != http.StatusOK {
 		return nil, fail(resp.StatusCode, "was not served")
 	}

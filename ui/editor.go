@@ -52,6 +52,12 @@ var (
 		{provider.CallbackLoopback, "Back to Latchkey on this computer (loopback)"},
 		{provider.CallbackOOB, "The provider shows a code to paste (oob)"},
 	}
+	// choicesFor are the options of each choice field a schema names.
+	choicesFor = map[string][]choice{
+		"token_endpoint_auth": tokenAuthChoices,
+		"signature_method":    signatureChoices,
+		"callback":            callbackChoices,
+	}
 )
 
 // formField is one field of the editor: its label, its input (an entry,
@@ -159,8 +165,8 @@ func (w *window) newEditor(protocol provider.Protocol, preset *provider.Preset) 
 	e.addFields()
 	if preset != nil {
 		e.byKey["id"].set(w.freeID(preset.ID))
-	} else if protocol == provider.OIDC {
-		e.byKey["scopes"].set("openid profile email")
+	} else if scopes := provider.SchemaOf(protocol).DefaultScopes; scopes != "" {
+		e.byKey["scopes"].set(scopes)
 	}
 	return e
 }
@@ -264,19 +270,18 @@ func (e *editor) name() string {
 	return "the provider"
 }
 
-// addFields builds the form's fields for its protocol and preset.
+// addFields builds the form's fields for its protocol and preset, from
+// the protocol's schema (provider.SchemaOf): the form decides no protocol
+// question itself.
 func (e *editor) addFields() {
-	oauth1 := e.protocol == provider.OAuth1
+	schema := provider.SchemaOf(e.protocol)
 	e.add(&formField{key: "id", label: "Id", check: e.checkID}).entry.SetPlaceHolder("work")
 	name := e.add(&formField{key: "name", label: "Name"})
 	name.entry.SetPlaceHolder("Work SSO")
 	if e.preset != nil {
 		name.entry.SetPlaceHolder(e.preset.Name)
 	}
-	clientLabel := "Client id"
-	if oauth1 {
-		clientLabel = "Consumer key"
-	}
+	clientLabel := schema.ClientIDLabel
 	e.add(&formField{key: "client_id", label: clientLabel, check: func(v string) string {
 		if v == "" {
 			return fmt.Sprintf("Copy the %s of the app you registered at %s.", strings.ToLower(clientLabel), e.name())
@@ -287,37 +292,47 @@ func (e *editor) addFields() {
 		e.addPresetFields()
 		return
 	}
-	switch e.protocol {
-	case provider.OAuth2:
-		e.addSecret(func() bool { return e.byKey["token_endpoint_auth"].value() != provider.AuthNone })
-		e.addURL("authorize_url", "Authorization endpoint", func() bool { return e.byKey["device_authorization_url"].value() == "" })
-		e.addURL("access_token_url", "Token endpoint", always)
-		e.addURL("device_authorization_url", "Device authorization endpoint (optional)", never)
-		e.addURL("userinfo_url", "Userinfo endpoint (optional)", never)
-		e.addURL("revoke_url", "Revocation endpoint (optional)", never)
-		e.addScopes()
-		e.addChoice("token_endpoint_auth", "Client authentication", tokenAuthChoices, nil)
-	case provider.OIDC:
-		e.addSecret(func() bool { return e.byKey["token_endpoint_auth"].value() != provider.AuthNone })
-		e.addURL("issuer", "Issuer", always)
-		e.addScopes()
-		e.addChoice("token_endpoint_auth", "Client authentication", tokenAuthChoices, nil)
-	case provider.OAuth1:
-		e.addChoice("signature_method", "Signature method", signatureChoices, nil)
-		rsa := func() bool { return e.byKey["signature_method"].value() == "RSA-SHA1" }
-		e.addSecret(func() bool { return !rsa() })
-		e.byKey["client_secret"].shown = func() bool { return !rsa() }
-		e.addKeyFile(rsa)
-		e.addURL("request_token_url", "Request-token endpoint", always)
-		e.addURL("authorize_url", "Authorization page", always)
-		e.addURL("access_token_url", "Access-token endpoint", always)
-		e.addURL("userinfo_url", "Profile endpoint (optional)", never)
-		e.addChoice("callback", "After you allow access", callbackChoices, nil)
+	for _, spec := range schema.Fields {
+		needed, shown := e.holds(spec.Needed, false), e.holds(spec.Shown, true)
+		switch spec.Kind {
+		case provider.FieldSecret:
+			e.addSecret(needed)
+			if spec.Shown != nil {
+				e.byKey["client_secret"].shown = shown
+			}
+		case provider.FieldURL:
+			e.addURL(spec.Key, spec.Label, needed)
+		case provider.FieldScopes:
+			e.addScopes()
+		case provider.FieldKeyFile:
+			e.addKeyFile(shown)
+		case provider.FieldChoice:
+			var sh func() bool
+			if spec.Shown != nil {
+				sh = shown
+			}
+			e.addChoice(spec.Key, spec.Label, choicesFor[spec.Key], sh)
+		}
+	}
+}
+
+// holds turns a schema condition into a check of the form's current
+// values; a nil condition is otherwise.
+func (e *editor) holds(c *provider.Cond, otherwise bool) func() bool {
+	if c == nil {
+		return func() bool { return otherwise }
+	}
+	return func() bool {
+		return c.Holds(func(key string) string {
+			if f := e.byKey[key]; f != nil {
+				return f.value()
+			}
+			return ""
+		})
 	}
 }
 
 func always() bool { return true }
-func never() bool  { return false }
 
 // addPresetFields adds what a preset leaves to the person: the secret
 // when its token requests need one (or OAuth 1.0a signs with it), the RSA
@@ -325,7 +340,7 @@ func never() bool  { return false }
 func (e *editor) addPresetFields() {
 	p := e.preset
 	rsa := p.SignatureMethod == "RSA-SHA1"
-	if p.TokenEndpointAuth == provider.AuthBasic || p.TokenEndpointAuth == provider.AuthPost || (p.Protocol == provider.OAuth1 && !rsa) {
+	if p.NeedsSecret() {
 		e.addSecret(always)
 	}
 	if rsa {
@@ -399,10 +414,7 @@ func (e *editor) addChoice(key, label string, choices []choice, shown func() boo
 // addSecret adds the client secret, needed when needed() says so. It goes
 // to the keychain, never into the file.
 func (e *editor) addSecret(needed func() bool) {
-	label := "Client secret"
-	if e.protocol == provider.OAuth1 {
-		label = "Consumer secret"
-	}
+	label := provider.SchemaOf(e.protocol).SecretLabel
 	f := e.add(&formField{key: "client_secret", label: label + " (kept in your keychain)", check: func(v string) string {
 		if v == "" && needed() && !e.hasSecret {
 			return fmt.Sprintf("%s needs the %s: paste the one it showed when you registered the app.", e.name(), strings.ToLower(label))
@@ -535,9 +547,9 @@ func (e *editor) checkParam(pp provider.PresetParam, v string) string {
 func (e *editor) issuerNow() string {
 	var iss string
 	switch {
-	case e.preset != nil && e.preset.Protocol == provider.OIDC && len(e.preset.Params) == 1 && e.preset.Issuer == "{"+e.preset.Params[0].Name+"}":
+	case e.preset != nil && provider.SchemaOf(e.preset.Protocol).Discovers && len(e.preset.Params) == 1 && e.preset.Issuer == "{"+e.preset.Params[0].Name+"}":
 		iss = e.byKey["params."+e.preset.Params[0].Name].value()
-	case e.preset == nil && e.protocol == provider.OIDC:
+	case e.preset == nil && provider.SchemaOf(e.protocol).Discovers:
 		iss = e.byKey["issuer"].value()
 	}
 	if iss == "" || provider.CheckEndpoint(iss) != nil {
@@ -551,16 +563,14 @@ func (e *editor) issuerNow() string {
 // the sign-in does not come back to this computer (a pasted code) or the
 // id is not valid yet.
 func (e *editor) redirectURI() string {
-	if e.protocol == provider.OAuth1 {
-		cb := ""
-		if f := e.byKey["callback"]; f != nil {
-			cb = f.value()
-		} else if e.preset != nil {
-			cb = e.preset.Callback
-		}
-		if cb == provider.CallbackOOB {
-			return ""
-		}
+	cb := ""
+	if f := e.byKey["callback"]; f != nil {
+		cb = f.value()
+	} else if e.preset != nil {
+		cb = e.preset.Callback
+	}
+	if !auth.CapabilitiesOf(&provider.Provider{Protocol: e.protocol, Callback: cb, AuthorizeURL: "https://"}).RegistersRedirect {
+		return "" // the browser does not come back here (a pasted code)
 	}
 	id := e.byKey["id"].value()
 	if !validID(id) {
@@ -616,14 +626,14 @@ func (e *editor) build() {
 	rows := append([]fyne.CanvasObject{}, intro...)
 	for _, f := range e.fields {
 		rows = append(rows, f.box)
-		if f.key == "issuer" || (e.preset != nil && e.preset.Protocol == provider.OIDC && strings.HasPrefix(f.key, "params.") && f == e.lastParam()) {
+		if f.key == "issuer" || (e.preset != nil && provider.SchemaOf(e.preset.Protocol).Discovers && strings.HasPrefix(f.key, "params.") && f == e.lastParam()) {
 			rows = append(rows, e.discovery)
 		}
 		if f.key == "client_secret" {
 			rows = append(rows, e.secretBox)
 		}
 	}
-	if e.preset != nil && e.preset.Protocol == provider.OIDC && e.lastParam() == nil {
+	if e.preset != nil && provider.SchemaOf(e.preset.Protocol).Discovers && e.lastParam() == nil {
 		rows = append(rows, e.discovery)
 	}
 	rows = append(rows, e.redirectBox)

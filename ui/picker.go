@@ -26,17 +26,17 @@ type pickItem struct {
 
 // pickItems are the presets, in their order, then the custom entries.
 func pickItems() []pickItem {
-	out := []pickItem{{demo: true, protocol: provider.OIDC, name: "Demo (on this computer)",
+	out := []pickItem{{demo: true, name: "Demo (on this computer)",
 		note: "No account needed: a sign-in server on this computer only, to see a whole sign-in (OpenID Connect and OAuth 1.0a)."}}
 	for i := range provider.Presets {
 		p := &provider.Presets[i]
 		out = append(out, pickItem{preset: p, protocol: p.Protocol, name: p.Name, note: p.Note})
 	}
-	return append(out,
-		pickItem{protocol: provider.OAuth2, name: "Custom OAuth 2.0", note: "Any OAuth 2.0 provider: give its endpoints from its documentation."},
-		pickItem{protocol: provider.OIDC, name: "Custom OpenID Connect", note: "Any OpenID Connect provider: give its issuer, and Latchkey reads the rest from its discovery document."},
-		pickItem{protocol: provider.OAuth1, name: "Custom OAuth 1.0a", note: "Any OAuth 1.0a provider: give its three endpoints and how requests are signed."},
-	)
+	for _, proto := range provider.Protocols {
+		name := "Custom " + auth.CapabilitiesOf(&provider.Provider{Protocol: proto}).Protocol
+		out = append(out, pickItem{protocol: proto, name: name, note: provider.SchemaOf(proto).CustomNote})
+	}
+	return out
 }
 
 // matches reports whether the item answers the search q (its name or
@@ -163,7 +163,11 @@ func (r *pickRow) set(it pickItem) {
 		r.mark.Hide()
 	}
 	r.name.SetText(name)
-	r.protocol.Segments[0].(*widget.TextSegment).Text = auth.CapabilitiesOf(&provider.Provider{Protocol: it.protocol}).Protocol
+	label := auth.CapabilitiesOf(&provider.Provider{Protocol: it.protocol}).Protocol
+	if it.demo {
+		label = "Demo"
+	}
+	r.protocol.Segments[0].(*widget.TextSegment).Text = label
 	r.protocol.Refresh()
 	r.note.SetText(it.note)
 }

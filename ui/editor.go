@@ -446,22 +446,12 @@ func (e *editor) checkID(v string) string {
 		return "Give the provider an id, like work: lowercase letters, digits and dashes."
 	case len(v) > provider.MaxIDLen:
 		return fmt.Sprintf("The id is %d bytes long; the keychain takes at most %d: choose a shorter one.", len(v), provider.MaxIDLen)
-	case !validID(v):
+	case !provider.ValidID(v):
 		return "Use lowercase letters, digits and dashes, starting with a letter or digit."
 	case (e.orig == nil || v != e.orig.ID) && e.w.idTaken(v):
 		return fmt.Sprintf("Another provider has the id %s already: choose another.", v)
 	}
 	return ""
-}
-
-// validID is the id rule of providers.toml: ^[a-z0-9][a-z0-9-]*$.
-func validID(v string) bool {
-	for i, r := range v {
-		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' && i > 0) {
-			return false
-		}
-	}
-	return v != ""
 }
 
 // presetURLs are the preset's addresses that placeholders may fill.
@@ -573,7 +563,7 @@ func (e *editor) redirectURI() string {
 		return "" // the browser does not come back here (a pasted code)
 	}
 	id := e.byKey["id"].value()
-	if !validID(id) {
+	if !provider.ValidID(id) {
 		return ""
 	}
 	uri := provider.DefaultRedirectURI(id)

@@ -264,6 +264,11 @@ func providerLines(data []byte) []int {
 
 var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
 
+// ValidID reports whether id has the form of a provider id: lowercase
+// letters, digits and dashes, starting with a letter or digit (its length,
+// at most MaxIDLen bytes, is checked apart).
+func ValidID(id string) bool { return idPattern.MatchString(id) }
+
 // MaxIDLen bounds a provider id in bytes: the keychain's limit on an
 // account id (keychain.MaxIDLen), checked at load so that a provider that
 // loads can also be signed in to.

@@ -1,6 +1,10 @@
 package auth
 
-import "errors"
+import (
+	"errors"
+
+	"latchkey/assets/lang"
+)
 
 // sayRequest words the errors of authorised requests (request.go): a host
 // the credentials may not go to, a relative path without api_base_url, a
@@ -18,26 +22,28 @@ func sayRequest(err error, f Face) (error, string, bool) {
 		return code, code.Error() + statusRemedy(code, f), true
 	case errors.As(err, &host):
 		if host.Problem != "" {
-			return host, host.Error() + "; use an https:// URL", true
+			return host, host.Error() + lang.X("auth.request.https", "; use an https:// URL"), true
 		}
 		return host, host.Error() + pick(f,
-			"; if "+host.Host+" is meant to receive them, add --allow-host "+host.Host+" (or set api_base_url for "+host.ID+" in providers.toml)",
-			"; if "+host.Host+" is meant to receive them, set api_base_url for "+host.Provider+" in providers.toml"), true
+			lang.X("auth.request.host.cli", "; if {{.Host}} is meant to receive them, add --allow-host {{.Host}} (or set api_base_url for {{.ID}} in providers.toml)", map[string]any{"Host": host.Host, "ID": host.ID}),
+			lang.X("auth.request.host.window", "; if {{.Host}} is meant to receive them, set api_base_url for {{.Provider}} in providers.toml", map[string]any{"Host": host.Host, "Provider": host.Provider})), true
 	case errors.As(err, &base):
 		return base, base.Error() + pick(f,
-			"; pass a full https:// URL instead, or set api_base_url for "+base.ID+" in providers.toml",
-			"; set api_base_url for "+base.Provider+" in providers.toml"), true
+			lang.X("auth.request.base.cli", "; pass a full https:// URL instead, or set api_base_url for {{.ID}} in providers.toml", map[string]any{"ID": base.ID}),
+			lang.X("auth.request.base.window", "; set api_base_url for {{.Provider}} in providers.toml", map[string]any{"Provider": base.Provider})), true
 	case errors.As(err, &kind):
 		if kind.Request == AuthSignature {
 			return kind, kind.Error() + pick(f,
-				"; use `latchkey sign "+kind.ID+" METHOD URL` to print the header for one request, or let `latchkey api "+kind.ID+"` send it",
-				"; use the access token and the token secret instead"), true
+				lang.X("auth.request.sign.cli", "; use `latchkey sign {{.ID}} METHOD URL` to print the header for one request, or let `latchkey api {{.ID}}` send it", map[string]any{"ID": kind.ID}),
+				lang.X("auth.request.sign.window", "; use the access token and the token secret instead")), true
 		}
 		return kind, kind.Error() + pick(f,
-			"; use `latchkey token "+kind.ID+" --header` to print its Authorization header",
-			"; use its Authorization header instead"), true
+			lang.X("auth.request.header.cli", "; use `latchkey token {{.ID}} --header` to print its Authorization header", map[string]any{"ID": kind.ID}),
+			lang.X("auth.request.header.window", "; use its Authorization header instead")), true
 	case errors.As(err, &body):
-		return body, body.Error() + pick(f, "; check the file given to --input, or try again with a smaller body", "; try again with a smaller body"), true
+		return body, body.Error() + pick(f,
+			lang.X("auth.request.body.cli", "; check the file given to --input, or try again with a smaller body"),
+			lang.X("auth.request.body.window", "; try again with a smaller body")), true
 	}
 	return nil, "", false
 }
@@ -46,15 +52,17 @@ func sayRequest(err error, f Face) (error, string, bool) {
 func statusRemedy(e *APIStatusError, f Face) string {
 	switch {
 	case e.Status == 401:
-		return pick(f, "; the token was refused: run `latchkey login "+e.ID+"` to sign in again", "; the token was refused: sign in again")
+		return pick(f,
+			lang.X("auth.status.401.cli", "; the token was refused: run `latchkey login {{.ID}}` to sign in again", map[string]any{"ID": e.ID}),
+			lang.X("auth.status.401.window", "; the token was refused: sign in again"))
 	case e.Status == 403:
-		return "; check that the account may do this and that the sign-in asked for the scopes it needs"
+		return lang.X("auth.status.403", "; check that the account may do this and that the sign-in asked for the scopes it needs")
 	case e.Status == 404:
-		return "; check the path and the method (some APIs answer 404 for what the account may not see)"
+		return lang.X("auth.status.404", "; check the path and the method (some APIs answer 404 for what the account may not see)")
 	case e.Status == 429:
-		return "; the API limits the rate of requests: try again later"
+		return lang.X("auth.status.429", "; the API limits the rate of requests: try again later")
 	case e.Status >= 500:
-		return "; the API is having trouble: try again later"
+		return lang.X("auth.status.5xx", "; the API is having trouble: try again later")
 	}
-	return "; check the request (method, path, parameters and headers)"
+	return lang.X("auth.status.other", "; check the request (method, path, parameters and headers)")
 }

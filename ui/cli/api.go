@@ -16,9 +16,11 @@ import (
 	"os"
 	"os/exec"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 
+	"latchkey/assets/lang"
 	"latchkey/auth"
 	"latchkey/auth/provider"
 )
@@ -73,7 +75,7 @@ func (c *runner) apiRequest(ctx context.Context, args []string) error {
 	for _, f := range c.api.fields {
 		k, v, ok := strings.Cut(f, "=")
 		if !ok || k == "" {
-			return &usageError{fmt.Sprintf("-f takes key=value, got %q", f)}
+			return &usageError{lang.X("cli.api.f", "-f takes key=value, got {{.Got}}", map[string]any{"Got": strconv.Quote(f)})}
 		}
 		fields.Add(k, v)
 	}
@@ -82,7 +84,7 @@ func (c *runner) apiRequest(ctx context.Context, args []string) error {
 		k, v, ok := strings.Cut(h, ":")
 		k, v = strings.TrimSpace(k), strings.TrimSpace(v)
 		if !ok || !isToken(k) || strings.ContainsAny(v, "\r\n\x00") {
-			return &usageError{fmt.Sprintf("-H takes 'Name: value', got %q", h)}
+			return &usageError{lang.X("cli.api.h", "-H takes 'Name: value', got {{.Got}}", map[string]any{"Got": strconv.Quote(h)})}
 		}
 		header.Add(k, v)
 	}
@@ -101,7 +103,7 @@ func (c *runner) apiRequest(ctx context.Context, args []string) error {
 		}
 	}
 	if !isToken(method) { // a token, as RFC 9110 §9.1 says
-		return &usageError{fmt.Sprintf("-X takes an HTTP method like GET or POST, got %q", c.api.method)}
+		return &usageError{lang.X("cli.api.x", "-X takes an HTTP method like GET or POST, got {{.Got}}", map[string]any{"Got": strconv.Quote(c.api.method)})}
 	}
 	if len(fields) > 0 {
 		if method == http.MethodGet || method == http.MethodHead || hasInput {
@@ -123,7 +125,7 @@ func (c *runner) apiRequest(ctx context.Context, args []string) error {
 	}
 	req, err := http.NewRequestWithContext(ctx, method, u.String(), rd)
 	if err != nil {
-		return &usageError{fmt.Sprintf("%q is not a URL Latchkey can send a request to", args[1])}
+		return &usageError{lang.X("cli.api.url", "{{.Got}} is not a URL Latchkey can send a request to", map[string]any{"Got": strconv.Quote(args[1])})}
 	}
 	for k, vs := range header {
 		req.Header[k] = vs
@@ -188,13 +190,13 @@ func (c *runner) readInput(name string) ([]byte, error) {
 	}
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return nil, fmt.Errorf("--input %s does not exist; check the path", name)
+		return nil, errors.New(lang.X("cli.input.missing", "--input {{.File}} does not exist; check the path", map[string]any{"File": name}))
 	case errors.Is(err, fs.ErrPermission):
-		return nil, fmt.Errorf("--input %s cannot be read (permission denied); check its permissions", name)
+		return nil, errors.New(lang.X("cli.input.denied", "--input {{.File}} cannot be read (permission denied); check its permissions", map[string]any{"File": name}))
 	case err != nil:
-		return nil, fmt.Errorf("--input %s could not be read; check that it is a readable file", name)
+		return nil, errors.New(lang.X("cli.input.unreadable", "--input {{.File}} could not be read; check that it is a readable file", map[string]any{"File": name}))
 	case len(data) > auth.MaxAPIResponseBytes:
-		return nil, fmt.Errorf("--input %s is larger than %d MiB, more than Latchkey sends in one request; send a smaller body", name, auth.MaxAPIResponseBytes>>20)
+		return nil, errors.New(lang.X("cli.input.toobig", "--input {{.File}} is larger than {{.MiB}} MiB, more than Latchkey sends in one request; send a smaller body", map[string]any{"File": name, "MiB": auth.MaxAPIResponseBytes >> 20}))
 	}
 	return data, nil
 }
@@ -301,11 +303,11 @@ func (c *runner) exec(ctx context.Context, args []string) error {
 		}
 		return exitStatus(ee.ExitCode())
 	case errors.Is(err, exec.ErrNotFound):
-		return fmt.Errorf("cannot run %s: there is no such program on PATH; check its name", name)
+		return errors.New(lang.X("cli.exec.notfound", "cannot run {{.Program}}: there is no such program on PATH; check its name", map[string]any{"Program": name}))
 	case errors.Is(err, fs.ErrPermission):
-		return fmt.Errorf("cannot run %s: it is not executable; check its permissions", name)
+		return errors.New(lang.X("cli.exec.denied", "cannot run {{.Program}}: it is not executable; check its permissions", map[string]any{"Program": name}))
 	}
-	return fmt.Errorf("cannot run %s; check that it is a program this computer can run", name)
+	return errors.New(lang.X("cli.exec.other", "cannot run {{.Program}}; check that it is a program this computer can run", map[string]any{"Program": name}))
 }
 
 // gitUsernames are the user names git hosts expect with an OAuth token

@@ -10,7 +10,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strconv"
 
+	"latchkey/assets/lang"
 	"latchkey/auth"
 )
 
@@ -38,7 +40,9 @@ type Deps struct {
 	IsTerminal func(w io.Writer) bool
 }
 
-const usage = `Usage: latchkey [--config PATH] [COMMAND]
+// usage is the help text, in the person's language.
+func usage() string {
+	return lang.X("cli.usage", `Usage: latchkey [--config PATH] [COMMAND]
 
 Without a command, opens the Latchkey window.
 
@@ -84,7 +88,8 @@ Commands:
 
 The config file is --config PATH, else $LATCHKEY_CONFIG, else
 ~/.config/latchkey/providers.toml. BROWSER names the command that opens URLs.
-`
+`)
+}
 
 // usageError is a mistake in the command line itself.
 type usageError struct{ msg string }
@@ -165,7 +170,7 @@ func Run(ctx context.Context, args []string, d Deps) int {
 	case errors.Is(err, flag.ErrHelp):
 		return ExitOK
 	case errors.As(err, &ue):
-		fmt.Fprintf(d.Stderr, "latchkey: %s\n\n%s", ue.msg, usage)
+		fmt.Fprintf(d.Stderr, "latchkey: %s\n\n%s", ue.msg, usage())
 		return ExitUsage
 	case errors.Is(err, context.Canceled):
 		return ExitCancelled // the person asked for it: nothing to say
@@ -183,7 +188,7 @@ func (c *runner) dispatch(ctx context.Context, args []string) error {
 	args = top.Args()
 	if len(args) == 0 {
 		if c.Window == nil {
-			return &usageError{"no command given"}
+			return &usageError{lang.X("cli.usage.nocommand", "no command given")}
 		}
 		svc, err := c.Service(c.configPath)
 		if err != nil {
@@ -192,7 +197,7 @@ func (c *runner) dispatch(ctx context.Context, args []string) error {
 		return c.Window(svc)
 	}
 	if args[0] == "help" {
-		fmt.Fprint(c.Stdout, usage)
+		fmt.Fprint(c.Stdout, usage())
 		return nil
 	}
 	name, rest := args[0], args[1:]
@@ -218,20 +223,20 @@ func (c *runner) dispatch(ctx context.Context, args []string) error {
 			return err
 		}
 		if len(pos) != cmd.nargs && !(cmd.variadic && len(pos) > cmd.nargs) {
-			want := "no arguments"
+			want := lang.X("cli.usage.noargs", "no arguments")
 			switch {
 			case cmd.nargs == 1 && cmd.name == "git-credential":
-				want = "one argument, the operation get, store or erase"
+				want = lang.X("cli.usage.gitop", "one argument, the operation get, store or erase")
 			case cmd.nargs == 1:
-				want = "one argument, the provider " + cmd.args
+				want = lang.X("cli.usage.oneid", "one argument, the provider {{.Args}}", map[string]any{"Args": cmd.args})
 			case cmd.nargs > 1:
-				want = "the arguments " + cmd.args
+				want = lang.X("cli.usage.args", "the arguments {{.Args}}", map[string]any{"Args": cmd.args})
 			}
-			return &usageError{fmt.Sprintf("%s takes %s (got %d)", cmd.name, want, len(pos))}
+			return &usageError{lang.X("cli.usage.takes", "{{.Command}} takes {{.Want}} (got {{.Got}})", map[string]any{"Command": cmd.name, "Want": want, "Got": len(pos)})}
 		}
 		return cmd.run(c, ctx, pos)
 	}
-	return &usageError{fmt.Sprintf("unknown command %q", args[0])}
+	return &usageError{lang.X("cli.usage.unknown", "unknown command {{.Command}}", map[string]any{"Command": strconv.Quote(args[0])})}
 }
 
 // isCommand reports whether name is one of the commands.
@@ -298,6 +303,6 @@ func (c *runner) service() (*auth.Service, error) {
 // listing them (that is `latchkey providers`' job).
 func (c *runner) warnProblems(svc *auth.Service) {
 	if n := len(svc.Config().Problems); n > 0 {
-		fmt.Fprintf(c.Stderr, "latchkey: %s has %d problem(s); run `latchkey providers` to see them\n", svc.Config().Path, n)
+		fmt.Fprintf(c.Stderr, "latchkey: %s\n", lang.X("cli.problems", "{{.Path}} has {{.Count}} problem(s); run `latchkey providers` to see them", map[string]any{"Path": svc.Config().Path, "Count": n}))
 	}
 }

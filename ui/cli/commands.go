@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"latchkey/assets/lang"
 	"latchkey/auth"
 	"latchkey/auth/provider"
 )
@@ -29,14 +30,14 @@ func (c *runner) providers(_ context.Context, _ []string) error {
 	}
 	switch {
 	case cfg.Missing:
-		fmt.Fprintf(c.Stdout, "No providers yet: %s does not exist. See docs/CONFIG.md for its format.\n", cfg.Path)
+		fmt.Fprintln(c.Stdout, lang.X("cli.providers.missing", "No providers yet: {{.Path}} does not exist. See docs/CONFIG.md for its format.", map[string]any{"Path": cfg.Path}))
 	case len(cfg.Providers) == 0:
-		fmt.Fprintf(c.Stdout, "No usable providers in %s.\n", cfg.Path)
+		fmt.Fprintln(c.Stdout, lang.X("cli.providers.none", "No usable providers in {{.Path}}.", map[string]any{"Path": cfg.Path}))
 	default:
 		// REDIRECT URI is what to register at the provider: "-" when
 		// nothing is (Capabilities.RegistersRedirect).
 		tw := tabwriter.NewWriter(c.Stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tNAME\tPROTOCOL\tREDIRECT URI")
+		fmt.Fprintln(tw, lang.X("cli.providers.header", "ID\tNAME\tPROTOCOL\tREDIRECT URI"))
 		for _, p := range cfg.Providers {
 			redirect := "-"
 			if auth.CapabilitiesOf(&p).RegistersRedirect {
@@ -49,11 +50,11 @@ func (c *runner) providers(_ context.Context, _ []string) error {
 	if len(cfg.Problems) == 0 {
 		return nil
 	}
-	fmt.Fprintf(c.Stdout, "\nProblems in %s:\n", cfg.Path)
+	fmt.Fprintf(c.Stdout, "\n%s\n", lang.X("cli.providers.problems", "Problems in {{.Path}}:", map[string]any{"Path": cfg.Path}))
 	for _, p := range cfg.Problems {
 		fmt.Fprintf(c.Stdout, "  %s\n", p.Short())
 	}
-	return fmt.Errorf("%s has %d problem(s); the providers listed above still work", cfg.Path, len(cfg.Problems))
+	return errors.New(lang.X("cli.providers.stillwork", "{{.Path}} has {{.Count}} problem(s); the providers listed above still work", map[string]any{"Path": cfg.Path, "Count": len(cfg.Problems)}))
 }
 
 // login signs in, printing the URL (and browser trouble) on stderr and
@@ -75,9 +76,9 @@ func (c *runner) login(ctx context.Context, args []string) error {
 		NoBrowser: c.noBrowser,
 		AuthURL: func(u string) {
 			if c.noBrowser {
-				fmt.Fprintf(c.Stderr, "Open this link in your browser to sign in to %s:\n\n  %s\n\n", p.DisplayName(), u)
+				fmt.Fprintf(c.Stderr, "%s\n\n  %s\n\n", lang.X("cli.login.openlink", "Open this link in your browser to sign in to {{.Provider}}:", map[string]any{"Provider": p.DisplayName()}), u)
 			} else {
-				fmt.Fprintf(c.Stderr, "Opening your browser to sign in to %s. If it does not open, visit:\n\n  %s\n\n", p.DisplayName(), u)
+				fmt.Fprintf(c.Stderr, "%s\n\n  %s\n\n", lang.X("cli.login.opening", "Opening your browser to sign in to {{.Provider}}. If it does not open, visit:", map[string]any{"Provider": p.DisplayName()}), u)
 			}
 		},
 		BrowserFailed: func(err error) {
@@ -91,7 +92,7 @@ func (c *runner) login(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(c.Stdout, "Signed in to %s as %s\n", p.DisplayName(), a.Profile.Display())
+	fmt.Fprintln(c.Stdout, lang.X("cli.login.done", "Signed in to {{.Provider}} as {{.User}}", map[string]any{"Provider": p.DisplayName(), "User": a.Profile.Display()}))
 	if note := a.Profile.TrimmedNote(); note != "" {
 		fmt.Fprintln(c.Stderr, note) // stdout stays the one line scripts read
 	}
@@ -106,8 +107,8 @@ func (c *runner) loginDevice(ctx context.Context, svc *auth.Service, p *provider
 	a, err := svc.LoginDevice(ctx, p.ID, auth.DeviceOptions{
 		NoBrowser: c.noBrowser,
 		Code: func(dc auth.DeviceCode) {
-			fmt.Fprintf(c.Stderr, "To sign in to %s, open %s and enter the code: %s\n\n", dc.Provider, dc.VerificationURI, dc.UserCode)
-			fmt.Fprintf(c.Stderr, "Waiting for you to finish (the code works for %s; Ctrl-C cancels)…\n", roughly(time.Until(dc.Expiry)))
+			fmt.Fprintf(c.Stderr, "%s\n\n", lang.X("cli.device.code", "To sign in to {{.Provider}}, open {{.URL}} and enter the code: {{.Code}}", map[string]any{"Provider": dc.Provider, "URL": dc.VerificationURI, "Code": dc.UserCode}))
+			fmt.Fprintln(c.Stderr, lang.X("cli.device.waiting", "Waiting for you to finish (the code works for {{.Duration}}; Ctrl-C cancels)…", map[string]any{"Duration": roughly(time.Until(dc.Expiry))}))
 		},
 		BrowserFailed: func(err error) {
 			fmt.Fprintf(c.Stderr, "%s\n", auth.Describe(err, auth.CLI))
@@ -116,7 +117,7 @@ func (c *runner) loginDevice(ctx context.Context, svc *auth.Service, p *provider
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(c.Stdout, "Signed in to %s as %s\n", p.DisplayName(), a.Profile.Display())
+	fmt.Fprintln(c.Stdout, lang.X("cli.login.done", "Signed in to {{.Provider}} as {{.User}}", map[string]any{"Provider": p.DisplayName(), "User": a.Profile.Display()}))
 	if note := a.Profile.TrimmedNote(); note != "" {
 		fmt.Fprintln(c.Stderr, note) // stdout stays the one line scripts read
 	}
@@ -126,9 +127,9 @@ func (c *runner) loginDevice(ctx context.Context, svc *auth.Service, p *provider
 // roughly says d in whole minutes, or seconds under two minutes.
 func roughly(d time.Duration) string {
 	if d >= 2*time.Minute {
-		return fmt.Sprintf("%d minutes", int(d.Round(time.Minute)/time.Minute))
+		return lang.X("cli.minutes", "{{.N}} minutes", map[string]any{"N": int(d.Round(time.Minute) / time.Minute)})
 	}
-	return fmt.Sprintf("%d seconds", max(int(d.Round(time.Second)/time.Second), 0))
+	return lang.X("cli.seconds", "{{.N}} seconds", map[string]any{"N": max(int(d.Round(time.Second)/time.Second), 0)})
 }
 
 // stdinPrompter reads an OAuth 1.0a verifier from stdin (one line).
@@ -138,7 +139,7 @@ type stdinPrompter struct {
 }
 
 func (s stdinPrompter) Verifier(ctx context.Context, p *provider.Provider, _ string) (string, error) {
-	fmt.Fprintf(s.out, "After allowing access, %s shows a verification code. Paste it here and press Enter: ", p.DisplayName())
+	fmt.Fprint(s.out, lang.X("cli.verifier.prompt", "After allowing access, {{.Provider}} shows a verification code. Paste it here and press Enter: ", map[string]any{"Provider": p.DisplayName()}))
 	type result struct {
 		line string
 		err  error
@@ -155,9 +156,9 @@ func (s stdinPrompter) Verifier(ctx context.Context, p *provider.Provider, _ str
 		v := strings.TrimSpace(r.line)
 		if v == "" {
 			if r.err != nil && !errors.Is(r.err, io.EOF) {
-				return "", fmt.Errorf("could not read the verification code: %v", r.err)
+				return "", fmt.Errorf("%s: %v", lang.X("cli.verifier.read", "could not read the verification code"), r.err)
 			}
-			return "", errors.New("no verification code was given (standard input is empty); run `latchkey login` again and paste the code")
+			return "", errors.New(lang.X("cli.verifier.empty", "no verification code was given (standard input is empty); run `latchkey login` again and paste the code"))
 		}
 		return v, nil
 	}
@@ -239,11 +240,11 @@ func (c *runner) status(_ context.Context, _ []string) error {
 		}
 	} else {
 		if len(sts) == 0 {
-			fmt.Fprintf(c.Stdout, "No providers configured in %s.\n", svc.Config().Path)
+			fmt.Fprintln(c.Stdout, lang.X("cli.status.none", "No providers configured in {{.Path}}.", map[string]any{"Path": svc.Config().Path}))
 		}
 		tw := tabwriter.NewWriter(c.Stdout, 0, 4, 2, ' ', 0)
 		if len(sts) > 0 {
-			fmt.Fprintln(tw, "ID\tNAME\tSTATE\tUSER\tEXPIRES")
+			fmt.Fprintln(tw, lang.X("cli.status.header", "ID\tNAME\tSTATE\tUSER\tEXPIRES"))
 		}
 		for _, st := range sts {
 			user, expires := "-", "-"
@@ -252,23 +253,23 @@ func (c *runner) status(_ context.Context, _ []string) error {
 				if e := rfc3339(a.Token.Expiry); e != nil {
 					expires = *e
 				} else {
-					expires = "never"
+					expires = lang.X("cli.status.never", "never")
 				}
 			}
 			state := string(st.State)
 			if st.State == auth.StateDemoNotRunning {
-				state = demoStoppedState
+				state = demoStoppedState()
 			}
 			if st.Err != nil {
-				state = "error"
+				state = lang.X("cli.status.error", "error")
 			}
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", st.Provider.ID, st.Provider.DisplayName(), state, user, expires)
 		}
 		tw.Flush()
 		if len(orphans) > 0 {
-			fmt.Fprintf(c.Stdout, "\nStill in the keychain, but no longer in %s:\n", svc.Config().Path)
+			fmt.Fprintf(c.Stdout, "\n%s\n", lang.X("cli.status.orphans", "Still in the keychain, but no longer in {{.Path}}:", map[string]any{"Path": svc.Config().Path}))
 			for _, id := range orphans {
-				fmt.Fprintf(c.Stdout, "  %s  (`latchkey logout %s` removes it)\n", id, id)
+				fmt.Fprintf(c.Stdout, "  %s  %s\n", id, lang.X("cli.status.orphan", "(`latchkey logout {{.ID}}` removes it)", map[string]any{"ID": id}))
 			}
 		}
 	}
@@ -330,17 +331,17 @@ func (c *runner) logout(ctx context.Context, args []string) error {
 	had, err := svc.Logout(ctx, args[0])
 	var re *auth.RevokeError
 	if errors.As(err, &re) {
-		fmt.Fprintf(c.Stderr, "latchkey: warning: %s\n", auth.Describe(re, auth.CLI))
+		fmt.Fprintf(c.Stderr, "latchkey: %s\n", lang.X("cli.warning", "warning: {{.Words}}", map[string]any{"Words": auth.Describe(re, auth.CLI)}))
 	} else if err != nil {
 		return err
 	}
 	if had {
-		fmt.Fprintf(c.Stdout, "Signed out of %s\n", name)
+		fmt.Fprintln(c.Stdout, lang.X("cli.logout.done", "Signed out of {{.Provider}}", map[string]any{"Provider": name}))
 		if note != "" {
-			fmt.Fprintf(c.Stderr, "latchkey: note: %s\n", note)
+			fmt.Fprintf(c.Stderr, "latchkey: %s\n", lang.X("cli.note", "note: {{.Words}}", map[string]any{"Words": note}))
 		}
 	} else {
-		fmt.Fprintf(c.Stdout, "Not signed in to %s; nothing to do\n", name)
+		fmt.Fprintln(c.Stdout, lang.X("cli.logout.none", "Not signed in to {{.Provider}}; nothing to do", map[string]any{"Provider": name}))
 	}
 	return nil
 }

@@ -5,13 +5,16 @@ import (
 	"fmt"
 	"strings"
 
+	"latchkey/assets/lang"
 	"latchkey/auth"
 	"latchkey/auth/demo/demoinfo"
 )
 
 // demoStoppedState is `status`' state of a demo entry whose server is not
 // running.
-const demoStoppedState = "demo provider not running — run `latchkey demo`"
+func demoStoppedState() string {
+	return lang.X("cli.status.demostopped", "demo provider not running — run `latchkey demo`")
+}
 
 // demo adds the demo entries to the config (those absent) and serves the
 // demo provider in the foreground until ctx ends (Ctrl-C), so that
@@ -33,15 +36,15 @@ func (c *runner) demo(ctx context.Context, _ []string) error {
 	}
 	defer srv.Close()
 	if len(added) > 0 {
-		fmt.Fprintf(c.Stdout, "Added %s to %s.\n", strings.Join(added, " and "), path)
+		fmt.Fprintln(c.Stdout, lang.X("cli.demo.added", "Added {{.Entries}} to {{.Path}}.", map[string]any{"Entries": strings.Join(added, lang.X("cli.demo.and", " and ")), "Path": path}))
 	}
-	fmt.Fprintf(c.Stdout, "The Latchkey demo provider (not a real account) listens on %s (OAuth 1.0a under %s).\n", srv.Issuer(), demoinfo.OAuth1Path)
-	fmt.Fprintf(c.Stdout, "Sign in from another terminal: latchkey login %s   (or %s)\n", demoinfo.OIDCProviderID, demoinfo.OAuth1ProviderID)
-	fmt.Fprintln(c.Stdout, "Press Ctrl-C to stop it.")
+	fmt.Fprintln(c.Stdout, lang.X("cli.demo.listens", "The Latchkey demo provider (not a real account) listens on {{.URL}} (OAuth 1.0a under {{.Path}}).", map[string]any{"URL": srv.Issuer(), "Path": demoinfo.OAuth1Path}))
+	fmt.Fprintln(c.Stdout, lang.X("cli.demo.signin", "Sign in from another terminal: latchkey login {{.ID}}   (or {{.Other}})", map[string]any{"ID": demoinfo.OIDCProviderID, "Other": demoinfo.OAuth1ProviderID}))
+	fmt.Fprintln(c.Stdout, lang.X("cli.demo.stop", "Press Ctrl-C to stop it."))
 	<-ctx.Done()
 	if err := srv.Close(); err != nil {
 		return err
 	}
-	fmt.Fprintln(c.Stdout, "The demo provider stopped.")
+	fmt.Fprintln(c.Stdout, lang.X("cli.demo.stopped", "The demo provider stopped."))
 	return nil
 }

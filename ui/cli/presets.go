@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"text/tabwriter"
 
+	"latchkey/assets/lang"
 	"latchkey/auth"
 	"latchkey/auth/provider"
 )
@@ -41,11 +42,11 @@ func (c *runner) presets(_ context.Context, _ []string) error {
 		return enc.Encode(out)
 	}
 	tw := tabwriter.NewWriter(c.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tNAME\tPROTOCOL\tNOTE")
+	fmt.Fprintln(tw, lang.X("cli.presets.header", "ID\tNAME\tPROTOCOL\tNOTE"))
 	for _, p := range provider.Presets {
 		note := p.Note
 		if p.Unsupported != "" {
-			note = "not yet: " + p.Unsupported
+			note = lang.X("cli.presets.notyet", "not yet: {{.Reason}}", map[string]any{"Reason": p.Unsupported})
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", p.ID, p.Name, auth.CapabilitiesOf(&provider.Provider{Protocol: p.Protocol}).Protocol, note)
 	}

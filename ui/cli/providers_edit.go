@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strings"
 
+	"latchkey/assets/lang"
 	"latchkey/auth"
 	"latchkey/auth/provider"
 )
@@ -63,7 +64,7 @@ func (p *paramFlag) Set(v string) error {
 	name, value, ok := strings.Cut(v, "=")
 	name = strings.TrimSpace(name)
 	if !ok || name == "" {
-		return fmt.Errorf("--param takes name=value, like tenant=contoso.onmicrosoft.com")
+		return errors.New(lang.X("cli.add.param", "--param takes name=value, like tenant=contoso.onmicrosoft.com"))
 	}
 	if *p == nil {
 		*p = paramFlag{}
@@ -89,13 +90,13 @@ func (c *runner) providersAdd(_ context.Context, _ []string) error {
 	f := &c.edit
 	switch {
 	case f.id == "":
-		return &usageError{"providers add needs --id, the new provider's id (like work)"}
+		return &usageError{lang.X("cli.add.noid", "providers add needs --id, the new provider's id (like work)")}
 	case f.preset == "" && f.protocol == "":
-		return &usageError{"providers add needs --preset NAME (latchkey providers presets lists them), or --protocol oauth2|oidc|oauth1 with the endpoints"}
+		return &usageError{lang.X("cli.add.nopreset", "providers add needs --preset NAME (latchkey providers presets lists them), or --protocol oauth2|oidc|oauth1 with the endpoints")}
 	case f.preset != "" && f.protocol != "":
-		return &usageError{"providers add takes --preset or --protocol, not both: a preset sets the protocol"}
+		return &usageError{lang.X("cli.add.both", "providers add takes --preset or --protocol, not both: a preset sets the protocol")}
 	case len(f.params) > 0 && f.preset == "":
-		return &usageError{"--param fills a preset's placeholders: use it with --preset"}
+		return &usageError{lang.X("cli.add.paramnopreset", "--param fills a preset's placeholders: use it with --preset")}
 	}
 	svc, err := c.service()
 	if err != nil {
@@ -143,13 +144,13 @@ func (c *runner) providersAdd(_ context.Context, _ []string) error {
 		return err
 	}
 	p, _ := provider.Parse(path, mustRead(path))
-	fmt.Fprintf(c.Stdout, "Added provider %s to %s\n", f.id, path)
+	fmt.Fprintln(c.Stdout, lang.X("cli.add.done", "Added provider {{.ID}} to {{.Path}}", map[string]any{"ID": f.id, "Path": path}))
 	for i := range p {
 		if p[i].ID == f.id {
 			if redirect := redirectToRegister(&p[i]); redirect != "-" {
-				fmt.Fprintf(c.Stdout, "Register this redirect URI at the provider: %s\n", redirect)
+				fmt.Fprintln(c.Stdout, lang.X("cli.add.register", "Register this redirect URI at the provider: {{.URI}}", map[string]any{"URI": redirect}))
 			}
-			fmt.Fprintf(c.Stdout, "Sign in with: latchkey login %s\n", f.id)
+			fmt.Fprintln(c.Stdout, lang.X("cli.add.signin", "Sign in with: latchkey login {{.ID}}", map[string]any{"ID": f.id}))
 		}
 	}
 	return nil
@@ -159,11 +160,11 @@ func (c *runner) providersAdd(_ context.Context, _ []string) error {
 func (c *runner) readSecret(id string) (string, error) {
 	line, err := bufio.NewReader(c.Stdin).ReadString('\n')
 	if err != nil && !errors.Is(err, io.EOF) {
-		return "", fmt.Errorf("could not read the client secret of %s from standard input", id)
+		return "", errors.New(lang.X("cli.add.secretread", "could not read the client secret of {{.ID}} from standard input", map[string]any{"ID": id}))
 	}
 	secret := strings.TrimSpace(line)
 	if secret == "" {
-		return "", fmt.Errorf("--client-secret-stdin: standard input held no client secret for %s: pipe it in, e.g. latchkey providers add … --client-secret-stdin < secret.txt", id)
+		return "", errors.New(lang.X("cli.add.secretempty", "--client-secret-stdin: standard input held no client secret for {{.ID}}: pipe it in, e.g. latchkey providers add … --client-secret-stdin < secret.txt", map[string]any{"ID": id}))
 	}
 	return secret, nil
 }
@@ -174,7 +175,7 @@ func (c *runner) readSecret(id string) (string, error) {
 func checkNewEntry(path, id string, e provider.Entry, secretGiven bool) error {
 	dir, err := os.MkdirTemp("", "latchkey-add-")
 	if err != nil {
-		return fmt.Errorf("could not check the new entry: no room for a temporary copy of %s", path)
+		return errors.New(lang.X("cli.add.noroom", "could not check the new entry: no room for a temporary copy of {{.Path}}", map[string]any{"Path": path}))
 	}
 	defer os.RemoveAll(dir)
 	tmp := filepath.Join(dir, "providers.toml")
@@ -182,10 +183,10 @@ func checkNewEntry(path, id string, e provider.Entry, secretGiven bool) error {
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 	case err != nil:
-		return fmt.Errorf("could not read %s to add the provider: %s", path, osProblem(err))
+		return errors.New(lang.X("cli.add.unreadable", "could not read {{.Path}} to add the provider: {{.Problem}}", map[string]any{"Path": path, "Problem": osProblem(err)}))
 	default:
 		if err := os.WriteFile(tmp, data, 0o600); err != nil {
-			return fmt.Errorf("could not check the new entry: no room for a temporary copy of %s", path)
+			return errors.New(lang.X("cli.add.noroom", "could not check the new entry: no room for a temporary copy of {{.Path}}", map[string]any{"Path": path}))
 		}
 	}
 	if err := provider.Add(tmp, e); err != nil {
@@ -203,7 +204,7 @@ func checkNewEntry(path, id string, e provider.Entry, secretGiven bool) error {
 		if p.Line >= start || p.Provider == id {
 			msg := p.Short()
 			if !secretGiven && (p.Field == "client_secret" || p.Field == "token_endpoint_auth") {
-				msg += " (pass --client-secret-stdin and pipe the secret in: it goes to the keychain)"
+				msg += lang.X("cli.add.passsecret", " (pass --client-secret-stdin and pipe the secret in: it goes to the keychain)")
 			}
 			mine = append(mine, msg)
 		}
@@ -211,7 +212,7 @@ func checkNewEntry(path, id string, e provider.Entry, secretGiven bool) error {
 	if len(mine) == 0 {
 		return nil
 	}
-	return fmt.Errorf("did not add provider %s, %s is unchanged: the new entry would have %d problem(s):\n  %s", id, path, len(mine), strings.Join(mine, "\n  "))
+	return errors.New(lang.X("cli.add.problems", "did not add provider {{.ID}}, {{.Path}} is unchanged: the new entry would have {{.Count}} problem(s):", map[string]any{"ID": id, "Path": path, "Count": len(mine)}) + "\n  " + strings.Join(mine, "\n  "))
 }
 
 // lastProviderLine is the 1-based line of the last [[provider]] header.
@@ -234,11 +235,11 @@ func mustRead(path string) []byte {
 func osProblem(err error) string {
 	switch {
 	case errors.Is(err, fs.ErrPermission):
-		return "permission denied"
+		return lang.X("cli.file.denied", "permission denied")
 	case errors.Is(err, fs.ErrNotExist):
-		return "it does not exist"
+		return lang.X("cli.file.missing", "it does not exist")
 	}
-	return "it cannot be read"
+	return lang.X("cli.file.unreadable", "it cannot be read")
 }
 
 // providersRemove removes provider ID's entry from providers.toml: it
@@ -265,24 +266,24 @@ func (c *runner) providersRemove(ctx context.Context, args []string) error {
 		var re *auth.RevokeError
 		switch {
 		case errors.As(err, &re):
-			fmt.Fprintf(c.Stderr, "latchkey: warning: %s\n", auth.Describe(re, auth.CLI))
+			fmt.Fprintf(c.Stderr, "latchkey: %s\n", lang.X("cli.warning", "warning: {{.Words}}", map[string]any{"Words": auth.Describe(re, auth.CLI)}))
 		case err != nil:
-			return fmt.Errorf("did not remove %s: signing out first failed: %w (pass --keep-account to remove it anyway)", name, err)
+			return wrapWords(lang.X("cli.remove.logoutfailed", "did not remove {{.Provider}}: signing out first failed: {{.Err}} (pass --keep-account to remove it anyway)", map[string]any{"Provider": name, "Err": errMark}), err)
 		}
 		if had {
-			fmt.Fprintf(c.Stdout, "Signed out of %s\n", name)
+			fmt.Fprintln(c.Stdout, lang.X("cli.logout.done", "Signed out of {{.Provider}}", map[string]any{"Provider": name}))
 		}
 	}
 	if err := provider.Remove(cfg.Path, id); err != nil {
 		return err
 	}
 	if err := svc.DeleteClientSecret(id); err != nil {
-		fmt.Fprintf(c.Stderr, "latchkey: warning: removed %s, but its client secret is still in the keychain: %s\n", name, auth.Describe(err, auth.CLI))
+		fmt.Fprintf(c.Stderr, "latchkey: %s\n", lang.X("cli.remove.secretleft", "warning: removed {{.Provider}}, but its client secret is still in the keychain: {{.Words}}", map[string]any{"Provider": name, "Words": auth.Describe(err, auth.CLI)}))
 	}
-	fmt.Fprintf(c.Stdout, "Removed provider %s from %s\n", id, cfg.Path)
+	fmt.Fprintln(c.Stdout, lang.X("cli.remove.done", "Removed provider {{.ID}} from {{.Path}}", map[string]any{"ID": id, "Path": cfg.Path}))
 	if c.edit.keepAccount {
 		if _, err := svc.Account(id); err == nil {
-			fmt.Fprintf(c.Stdout, "Its account stays in the keychain (add a provider with id %s to use it again, or latchkey logout %s to forget it)\n", id, id)
+			fmt.Fprintln(c.Stdout, lang.X("cli.remove.keptaccount", "Its account stays in the keychain (add a provider with id {{.ID}} to use it again, or latchkey logout {{.ID}} to forget it)", map[string]any{"ID": id}))
 		}
 	}
 	return nil
@@ -347,26 +348,26 @@ func (c *runner) providersShow(_ context.Context, args []string) error {
 			fmt.Fprintf(c.Stdout, "%s = %s\n", s.Key, s.Value)
 		}
 		if out.RedirectURIToRegister != "" {
-			fmt.Fprintf(c.Stdout, "\nRedirect URI to register: %s\n", out.RedirectURIToRegister)
+			fmt.Fprintf(c.Stdout, "\n%s\n", lang.X("cli.show.redirect", "Redirect URI to register: {{.URI}}", map[string]any{"URI": out.RedirectURIToRegister}))
 		}
 		if out.Register != "" {
-			fmt.Fprintf(c.Stdout, "Register an app at: %s\nDocs: %s\n", out.Register, out.Docs)
+			fmt.Fprintln(c.Stdout, lang.X("cli.show.register", "Register an app at: {{.URL}}\nDocs: {{.Docs}}", map[string]any{"URL": out.Register, "Docs": out.Docs}))
 		}
 		if len(out.GitConfig) > 0 {
-			fmt.Fprintf(c.Stdout, "\nLet git use this account:\n")
+			fmt.Fprintf(c.Stdout, "\n%s\n", lang.X("cli.show.git", "Let git use this account:"))
 			for _, l := range out.GitConfig {
 				fmt.Fprintf(c.Stdout, "  %s\n", l)
 			}
 		}
 		if len(probs) > 0 {
-			fmt.Fprintf(c.Stdout, "Problems in %s:\n", cfg.Path)
+			fmt.Fprintln(c.Stdout, lang.X("cli.providers.problems", "Problems in {{.Path}}:", map[string]any{"Path": cfg.Path}))
 			for _, pr := range out.Problems {
 				fmt.Fprintf(c.Stdout, "  %s\n", pr)
 			}
 		}
 	}
 	if len(probs) > 0 {
-		return fmt.Errorf("provider %s has %d problem(s) in %s", id, len(probs), cfg.Path)
+		return errors.New(lang.X("cli.show.problems", "provider {{.ID}} has {{.Count}} problem(s) in {{.Path}}", map[string]any{"ID": id, "Count": len(probs), "Path": cfg.Path}))
 	}
 	return nil
 }
@@ -425,7 +426,25 @@ func (c *runner) providersJSON(cfg *provider.Config) error {
 		return err
 	}
 	if len(cfg.Problems) > 0 {
-		return fmt.Errorf("%s has %d problem(s); the providers listed still work", cfg.Path, len(cfg.Problems))
+		return errors.New(lang.X("cli.providers.stilllisted", "{{.Path}} has {{.Count}} problem(s); the providers listed still work", map[string]any{"Path": cfg.Path, "Count": len(cfg.Problems)}))
 	}
 	return nil
 }
+
+// errMark stands for a wrapped error's words in a translated message
+// (wrapWords puts them there).
+const errMark = "\x00err\x00"
+
+// wrapWords is the error whose message is msg with err's words where
+// errMark stands, and which wraps err.
+func wrapWords(msg string, err error) error {
+	return &wordsError{msg: strings.Replace(msg, errMark, err.Error(), 1), err: err}
+}
+
+type wordsError struct {
+	msg string
+	err error
+}
+
+func (e *wordsError) Error() string { return e.msg }
+func (e *wordsError) Unwrap() error { return e.err }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 
+	"latchkey/assets/lang"
 	"latchkey/auth/provider"
 )
 
@@ -30,12 +31,12 @@ func (c *runner) secret(_ context.Context, args []string) error {
 	}
 	if f, ok := c.Stdin.(*os.File); ok {
 		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
-			fmt.Fprintf(c.Stderr, "Paste the client secret of %s and press Enter (it shows as you paste; pipe it in to keep it off the screen): ", p.DisplayName())
+			fmt.Fprint(c.Stderr, lang.X("cli.secret.prompt", "Paste the client secret of {{.Provider}} and press Enter (it shows as you paste; pipe it in to keep it off the screen): ", map[string]any{"Provider": p.DisplayName()}))
 		}
 	}
 	line, err := bufio.NewReader(c.Stdin).ReadString('\n')
 	if err != nil && !errors.Is(err, io.EOF) {
-		return fmt.Errorf("could not read the client secret from standard input")
+		return errors.New(lang.X("cli.secret.read", "could not read the client secret from standard input"))
 	}
 	if err := svc.SaveClientSecret(id, strings.TrimSpace(line)); err != nil {
 		return err
@@ -46,6 +47,6 @@ func (c *runner) secret(_ context.Context, args []string) error {
 	}); err != nil {
 		return err
 	}
-	fmt.Fprintf(c.Stdout, "Kept the client secret of %s in the keychain; its entry in %s now says client_secret_in_keychain = true\n", p.DisplayName(), svc.Config().Path)
+	fmt.Fprintln(c.Stdout, lang.X("cli.secret.kept", "Kept the client secret of {{.Provider}} in the keychain; its entry in {{.Path}} now says client_secret_in_keychain = true", map[string]any{"Provider": p.DisplayName(), "Path": svc.Config().Path}))
 	return nil
 }

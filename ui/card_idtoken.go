@@ -14,21 +14,24 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"latchkey/assets/lang"
 	"latchkey/auth"
 )
 
 // knownClaims are the id_token claims shown first, in this order, with
 // their meaning (OpenID Connect Core §2, RFC 7519 §4.1); the others follow
 // in alphabetical order under their own names.
-var knownClaims = []struct{ name, words string }{
-	{"iss", "Issuer"},
-	{"sub", "Subject"},
-	{"aud", "Audience"},
-	{"azp", "Authorized party"},
-	{"exp", "Expires"},
-	{"iat", "Issued"},
-	{"auth_time", "Signed in"},
-	{"nbf", "Not before"},
+func knownClaims() []struct{ name, words string } {
+	return []struct{ name, words string }{
+		{"iss", lang.X("claim.iss", "Issuer")},
+		{"sub", lang.X("claim.sub", "Subject")},
+		{"aud", lang.X("claim.aud", "Audience")},
+		{"azp", lang.X("claim.azp", "Authorized party")},
+		{"exp", lang.L("Expires")},
+		{"iat", lang.X("claim.iat", "Issued")},
+		{"auth_time", lang.X("claim.auth_time", "Signed in")},
+		{"nbf", lang.X("claim.nbf", "Not before")},
+	}
 }
 
 // timeClaims hold a NumericDate (seconds since 1970, RFC 7519 §2): they
@@ -46,7 +49,7 @@ type claimRow struct {
 func claimRows(claims map[string]any, loc *time.Location) []claimRow {
 	var rows []claimRow
 	seen := map[string]bool{}
-	for _, k := range knownClaims {
+	for _, k := range knownClaims() {
 		if v, ok := claims[k.name]; ok {
 			rows = append(rows, claimRow{k.words + " (" + k.name + ")", claimValue(k.name, v, loc)})
 			seen[k.name] = true
@@ -76,7 +79,7 @@ func claimValue(name string, v any, loc *time.Location) string {
 		if timeClaims[name] && math.Abs(v) < 1e12 { // beyond: not a plausible time
 			sec, frac := math.Modf(v)
 			t := time.Unix(int64(sec), int64(frac*1e9)).In(loc)
-			return t.Format("2 Jan 2006, 15:04:05") + " (" + number(v) + ")"
+			return t.Format(lang.X("time.layout.seconds", "2 Jan 2006, 15:04:05")) + " (" + number(v) + ")"
 		}
 		return number(v)
 	case []any:
@@ -122,14 +125,14 @@ type idTokenCard struct {
 // newIDTokenCard is the id_token card of provider i, whose status is st.
 func newIDTokenCard(i int, st auth.Status, act panelActions) *idTokenCard {
 	c := &idTokenCard{}
-	title := &widget.Label{Text: "ID token", TextStyle: fyne.TextStyle{Bold: true}}
-	note := quiet("What the provider says about you in the id_token, checked when Latchkey received it.")
+	title := &widget.Label{Text: lang.L("ID token"), TextStyle: fyne.TextStyle{Bold: true}}
+	note := quiet(lang.L("What the provider says about you in the id_token, checked when Latchkey received it."))
 	note.Truncation, note.Wrapping = fyne.TextTruncateOff, fyne.TextWrapWord
 
 	var body fyne.CanvasObject
 	claims, err := auth.IDTokenClaims(st.Account.Credential(auth.CredIDToken))
 	if err != nil {
-		body = &widget.Label{Text: "Latchkey cannot show its claims: " + auth.Describe(err, auth.Window) + ".", Wrapping: fyne.TextWrapWord, Importance: widget.WarningImportance}
+		body = &widget.Label{Text: lang.X("idtoken.unreadable", "Latchkey cannot show its claims: {{.Words}}.", map[string]any{"Words": auth.Describe(err, auth.Window)}), Wrapping: fyne.TextWrapWord, Importance: widget.WarningImportance}
 	} else {
 		var cells []fyne.CanvasObject
 		for _, r := range claimRows(claims, act.location) {

@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"latchkey/assets/lang"
 	"latchkey/auth"
 )
 
@@ -34,7 +35,7 @@ func newPersonCard(st auth.Status, act panelActions) *personCard {
 		ids = append(ids, "@"+prof.Username)
 	}
 	if prof.Subject != "" {
-		ids = append(ids, "id "+prof.Subject)
+		ids = append(ids, lang.X("person.id", "id {{.ID}}", map[string]any{"ID": prof.Subject}))
 	}
 	if len(ids) > 0 {
 		lines = append(lines, quiet(strings.Join(ids, " · ")))

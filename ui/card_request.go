@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -21,6 +22,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"latchkey/assets/lang"
 	"latchkey/auth"
 	"latchkey/auth/safetext"
 )
@@ -142,27 +144,27 @@ func newRequestCard(r *requests, st auth.Status, revealed func() bool) *requestC
 	p := st.Provider
 	c := &requestCard{r: r, id: p.ID, name: p.DisplayName(), can: st.Can, s: r.state(p.ID), revealed: revealed}
 	s := c.s
-	title := &widget.Label{Text: "Try a request", TextStyle: fyne.TextStyle{Bold: true}}
-	note := quiet("Send a request to " + c.name + " with this account's credentials, and see the answer. Latchkey sends them only to " + c.name + "'s own hosts.")
+	title := &widget.Label{Text: lang.L("Try a request"), TextStyle: fyne.TextStyle{Bold: true}}
+	note := quiet(lang.X("request.note", "Send a request to {{.Provider}} with this account's credentials, and see the answer. Latchkey sends them only to {{.Provider}}'s own hosts.", map[string]any{"Provider": c.name}))
 	note.Truncation, note.Wrapping = fyne.TextTruncateOff, fyne.TextWrapWord
-	c.openBtn = &widget.Button{Text: "Try a request…", Icon: theme.MailSendIcon(), OnTapped: c.open}
+	c.openBtn = &widget.Button{Text: lang.L("Try a request…"), Icon: theme.MailSendIcon(), OnTapped: c.open}
 
 	c.method = widget.NewSelect(requestMethods, nil)
 	c.method.SetSelected(s.method)
 	c.method.OnChanged = func(m string) { s.method = m }
-	c.url = &widget.Entry{Text: s.url, PlaceHolder: "https://… or a path under api_base_url"}
+	c.url = &widget.Entry{Text: s.url, PlaceHolder: lang.L("https://… or a path under api_base_url")}
 	c.url.OnChanged = func(v string) { s.url = v }
-	c.header = &widget.Entry{Text: s.header, MultiLine: true, Wrapping: fyne.TextWrapBreak, PlaceHolder: "Headers (optional), one a line: Name: value"}
+	c.header = &widget.Entry{Text: s.header, MultiLine: true, Wrapping: fyne.TextWrapBreak, PlaceHolder: lang.L("Headers (optional), one a line: Name: value")}
 	c.header.SetMinRowsVisible(2)
 	c.header.OnChanged = func(v string) { s.header = v }
-	c.body = &widget.Entry{Text: s.body, MultiLine: true, Wrapping: fyne.TextWrapBreak, PlaceHolder: "Body (optional)"}
+	c.body = &widget.Entry{Text: s.body, MultiLine: true, Wrapping: fyne.TextWrapBreak, PlaceHolder: lang.L("Body (optional)")}
 	c.body.SetMinRowsVisible(3)
 	c.body.OnChanged = func(v string) { s.body = v }
 
-	c.send = &widget.Button{Text: "Send", Icon: theme.MailSendIcon(), Importance: widget.HighImportance, OnTapped: c.start}
-	c.cancel = &widget.Button{Text: "Cancel", Icon: theme.CancelIcon(), OnTapped: c.stop}
-	curl := &widget.Button{Text: "Copy as curl", Icon: theme.ContentCopyIcon(), OnTapped: c.copyCurl}
-	closeBtn := &widget.Button{Text: "Close", Importance: widget.LowImportance, OnTapped: c.close}
+	c.send = &widget.Button{Text: lang.L("Send"), Icon: theme.MailSendIcon(), Importance: widget.HighImportance, OnTapped: c.start}
+	c.cancel = &widget.Button{Text: lang.L("Cancel"), Icon: theme.CancelIcon(), OnTapped: c.stop}
+	curl := &widget.Button{Text: lang.L("Copy as curl"), Icon: theme.ContentCopyIcon(), OnTapped: c.copyCurl}
+	closeBtn := &widget.Button{Text: lang.L("Close"), Importance: widget.LowImportance, OnTapped: c.close}
 	c.progress = &widget.Label{Truncation: fyne.TextTruncateEllipsis}
 	c.flash = &widget.Label{Wrapping: fyne.TextWrapWord}
 	c.result = container.NewVBox()
@@ -197,13 +199,13 @@ func (c *requestCard) render() {
 	}
 	if s.running {
 		c.send.Disable()
-		c.send.SetText("Sending…")
+		c.send.SetText(lang.L("Sending…"))
 		c.cancel.Show()
-		c.progress.SetText("Sending " + s.sending + "… Cancel stops waiting for the answer.")
+		c.progress.SetText(lang.X("request.sending", "Sending {{.Request}}… {{.Button}} stops waiting for the answer.", map[string]any{"Request": s.sending, "Button": lang.L("Cancel")}))
 		c.progress.Show()
 	} else {
 		c.send.Enable()
-		c.send.SetText("Send")
+		c.send.SetText(lang.L("Send"))
 		c.cancel.Hide()
 		c.progress.Hide()
 	}
@@ -238,9 +240,9 @@ func resultObjects(res *requestResult) []fyne.CanvasObject {
 		return &widget.Label{Text: s, TextStyle: fyne.TextStyle{Monospace: true}, Wrapping: fyne.TextWrapBreak, Selectable: true}
 	}
 	if res.headers != "" {
-		objs = append(objs, fieldName("Response headers"), mono(res.headers))
+		objs = append(objs, fieldName(lang.L("Response headers")), mono(res.headers))
 	}
-	return append(objs, fieldName("Body"), mono(res.body))
+	return append(objs, fieldName(lang.L("Body")), mono(res.body))
 }
 
 // open shows the form, with the default URL when nothing is typed yet.
@@ -293,7 +295,7 @@ func (s *requestState) draft() (draft, string) {
 		d.method = http.MethodGet
 	}
 	if d.url == "" {
-		return d, "Enter the URL to send the request to (https://…, or a path under the provider's api_base_url)."
+		return d, lang.L("Enter the URL to send the request to (https://…, or a path under the provider's api_base_url).")
 	}
 	hasType := false
 	for n, line := range strings.Split(s.header, "\n") {
@@ -304,7 +306,7 @@ func (s *requestState) draft() (draft, string) {
 		k, v, ok := strings.Cut(line, ":")
 		k, v = strings.TrimSpace(k), strings.TrimSpace(v)
 		if !ok || !isHeaderName(k) {
-			return d, fmt.Sprintf("Line %d of the headers (%q) is not a header: write each as Name: value, one a line.", n+1, safetext.Line(line, 80))
+			return d, lang.X("request.badheader", "Line {{.N}} of the headers ({{.Line}}) is not a header: write each as Name: value, one a line.", map[string]any{"N": n + 1, "Line": strconv.Quote(safetext.Line(line, 80))})
 		}
 		if strings.EqualFold(k, "Authorization") {
 			continue // Latchkey authorises the request itself
@@ -373,7 +375,7 @@ func (c *requestCard) stop() {
 func send(ctx context.Context, svc *auth.Service, id string, d draft) *requestResult {
 	u, err := svc.APIURL(id, d.url)
 	if err != nil {
-		return &requestResult{err: "Nothing was sent: " + auth.Describe(err, auth.Window) + "."}
+		return &requestResult{err: lang.X("request.notsent", "Nothing was sent: {{.Words}}.", map[string]any{"Words": auth.Describe(err, auth.Window)})}
 	}
 	var rd io.Reader
 	if d.body != nil {
@@ -381,7 +383,7 @@ func send(ctx context.Context, svc *auth.Service, id string, d draft) *requestRe
 	}
 	req, err := http.NewRequestWithContext(ctx, d.method, u.String(), rd)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") {
-		return &requestResult{err: "Nothing was sent: " + safetext.Line(d.url, 200) + " is not a URL Latchkey can send a request to; enter an https:// URL."}
+		return &requestResult{err: lang.X("request.badurl", "Nothing was sent: {{.URL}} is not a URL Latchkey can send a request to; enter an https:// URL.", map[string]any{"URL": safetext.Line(d.url, 200)})}
 	}
 	for _, h := range d.header {
 		req.Header.Add(h[0], h[1])
@@ -392,15 +394,15 @@ func send(ctx context.Context, svc *auth.Service, id string, d draft) *requestRe
 	if err != nil {
 		switch {
 		case errors.Is(ctx.Err(), context.Canceled):
-			return &requestResult{err: "Cancelled: Latchkey stopped waiting for the answer (the API may still have received the request)."}
+			return &requestResult{err: lang.L("Cancelled: Latchkey stopped waiting for the answer (the API may still have received the request).")}
 		case errors.Is(ctx.Err(), context.DeadlineExceeded):
-			return &requestResult{err: fmt.Sprintf("No answer within %s: Latchkey stopped waiting. Try again later.", requestTimeout)}
+			return &requestResult{err: lang.X("request.timeout", "No answer within {{.Timeout}}: Latchkey stopped waiting. Try again later.", map[string]any{"Timeout": requestTimeout.String()})}
 		}
 		msg := auth.Describe(err, auth.Window)
 		if msg == "" {
-			msg = "the request did not complete"
+			msg = lang.L("the request did not complete")
 		}
-		return &requestResult{err: "No answer: " + msg + "."}
+		return &requestResult{err: lang.X("request.noanswer", "No answer: {{.Words}}.", map[string]any{"Words": msg})}
 	}
 	defer resp.Body.Close()
 	data, _ := io.ReadAll(resp.Body) // in memory already (Do)
@@ -419,9 +421,9 @@ func send(ctx context.Context, svc *auth.Service, id string, d draft) *requestRe
 // tookText is how long a request took, for people.
 func tookText(d time.Duration) string {
 	if d < time.Second {
-		return fmt.Sprintf("%d ms", d.Milliseconds())
+		return lang.X("request.ms", "{{.N}} ms", map[string]any{"N": d.Milliseconds()})
 	}
-	return fmt.Sprintf("%.1f s", d.Seconds())
+	return lang.X("request.s", "{{.N}} s", map[string]any{"N": fmt.Sprintf("%.1f", d.Seconds())})
 }
 
 // shortURL is raw without its query and fragment, made safe to show.
@@ -457,7 +459,7 @@ func headerText(h http.Header) string {
 // at most maxShownBody bytes of it, and how many more were not shown.
 func bodyText(contentType string, data []byte) string {
 	if len(data) == 0 {
-		return "(empty)"
+		return lang.L("(empty)")
 	}
 	var pretty bytes.Buffer
 	if json.Indent(&pretty, data, "", "  ") == nil {
@@ -465,9 +467,9 @@ func bodyText(contentType string, data []byte) string {
 	} else if !utf8.Valid(data) {
 		mt, _, _ := mime.ParseMediaType(contentType)
 		if mt == "" {
-			mt = "no type given"
+			mt = lang.L("no type given")
 		}
-		return fmt.Sprintf("%d bytes of binary data (%s), not shown.", len(data), safetext.Line(mt, 100))
+		return lang.X("request.binary", "{{.N}} bytes of binary data ({{.Type}}), not shown.", map[string]any{"N": len(data), "Type": safetext.Line(mt, 100)})
 	}
 	shown := data
 	if len(shown) > maxShownBody {
@@ -485,7 +487,7 @@ func bodyText(contentType string, data []byte) string {
 		b.WriteRune(r)
 	}
 	if more := len(data) - len(shown); more > 0 {
-		fmt.Fprintf(&b, "\n… %d more bytes not shown", more)
+		b.WriteString("\n" + lang.X("request.more", "… {{.N}} more bytes not shown", map[string]any{"N": more}))
 	}
 	return b.String()
 }
@@ -499,7 +501,7 @@ func (c *requestCard) copyCurl() {
 	s, r, id, can := c.s, c.r, c.id, c.can
 	d, problem := s.draft()
 	if problem != "" {
-		s.flash, s.flashWarn = "Nothing was copied: "+problem, true
+		s.flash, s.flashWarn = lang.X("request.notcopied", "Nothing was copied: {{.Problem}}", map[string]any{"Problem": problem}), true
 		c.render()
 		return
 	}
@@ -511,12 +513,12 @@ func (c *requestCard) copyCurl() {
 		r.apply(evRequestCopied, func() {
 			switch {
 			case err != nil:
-				s.flash, s.flashWarn = "Nothing was copied: "+auth.Describe(err, auth.Window)+".", true
+				s.flash, s.flashWarn = lang.X("request.notcopied.err", "Nothing was copied: {{.Words}}.", map[string]any{"Words": auth.Describe(err, auth.Window)}), true
 			default:
 				r.clip(cmd)
-				s.flash, s.flashWarn = "Copied the request as a curl command, the credential masked: press Reveal above to copy it in full."+note, false
+				s.flash, s.flashWarn = lang.X("request.copied.masked", "Copied the request as a curl command, the credential masked: press {{.Button}} above to copy it in full.", map[string]any{"Button": lang.L("Reveal")})+note, false
 				if reveal {
-					s.flash = "Copied the request as a curl command, with the credential in full: keep it to yourself." + note
+					s.flash = lang.L("Copied the request as a curl command, with the credential in full: keep it to yourself.") + note
 				}
 			}
 			r.update(id)
@@ -542,7 +544,7 @@ func curlFor(ctx context.Context, svc *auth.Service, id string, can auth.Capabil
 			authz = "Authorization: OAuth " + maskedCredential
 		}
 		if len(d.body) > 0 {
-			note = " The signature covers the method and URL, not the body."
+			note = lang.X("request.signaturenote", " The signature covers the method and URL, not the body.")
 		}
 	} else {
 		if err := svc.CheckRequestURL(ctx, id, u.String(), auth.RequestOptions{}); err != nil {

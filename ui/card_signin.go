@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"net/url"
 	"strings"
 
@@ -11,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"latchkey/assets/lang"
 	"latchkey/auth"
 	"latchkey/auth/provider"
 )
@@ -24,33 +24,33 @@ func newSignInCard(i int, st auth.Status, act panelActions) fyne.CanvasObject {
 	var how string
 	switch {
 	case !can.BrowserSignIn:
-		how = fmt.Sprintf("Sign in with a code shows a short code: enter it on %s's page, on this computer or any other device with a browser. Latchkey waits until you have, and keeps the token in your keychain.", name)
+		how = lang.X("signin.how.code", "Sign in with a code shows a short code: enter it on {{.Provider}}'s page, on this computer or any other device with a browser. Latchkey waits until you have, and keeps the token in your keychain.", map[string]any{"Provider": name})
 	case can.PastesVerifier:
-		how = fmt.Sprintf("Sign in opens %s in your web browser. When you allow access it shows a verification code: paste it into Latchkey, which keeps the token in your keychain.", name)
+		how = lang.X("signin.how.verifier", "Sign in opens {{.Provider}} in your web browser. When you allow access it shows a verification code: paste it into Latchkey, which keeps the token in your keychain.", map[string]any{"Provider": name})
 	default:
-		how = fmt.Sprintf("Sign in opens %s in your web browser. When you allow access, Latchkey catches the answer on this computer and keeps the token in your keychain.", name)
+		how = lang.X("signin.how.browser", "Sign in opens {{.Provider}} in your web browser. When you allow access, Latchkey catches the answer on this computer and keeps the token in your keychain.", map[string]any{"Provider": name})
 	}
 	var buttons []fyne.CanvasObject
 	if can.BrowserSignIn {
-		buttons = append(buttons, &widget.Button{Text: "Sign in", Icon: theme.LoginIcon(), Importance: widget.HighImportance, OnTapped: func() { act.signIn(i) }})
+		buttons = append(buttons, &widget.Button{Text: lang.L("Sign in"), Icon: theme.LoginIcon(), Importance: widget.HighImportance, OnTapped: func() { act.signIn(i) }})
 	}
 	if can.DeviceSignIn {
 		importance := widget.HighImportance
 		if can.BrowserSignIn {
 			importance = widget.MediumImportance
-			how += " Sign in with a code instead shows a short code to enter on any device with a browser, for when this computer's browser cannot be used."
+			how += lang.X("signin.how.alsocode", " Sign in with a code instead shows a short code to enter on any device with a browser, for when this computer's browser cannot be used.")
 		}
-		buttons = append(buttons, &widget.Button{Text: "Sign in with a code", Icon: theme.ComputerIcon(), Importance: importance, OnTapped: func() { act.signInCode(i) }})
+		buttons = append(buttons, &widget.Button{Text: lang.L("Sign in with a code"), Icon: theme.ComputerIcon(), Importance: importance, OnTapped: func() { act.signInCode(i) }})
 	}
 	facts := []fyne.CanvasObject{}
 	if len(p.Scopes) > 0 {
-		facts = append(facts, fieldName("Asks for"), value(strings.Join(p.Scopes, " ")))
+		facts = append(facts, fieldName(lang.L("Asks for")), value(strings.Join(p.Scopes, " ")))
 	}
 	if site := signInSite(p); site != "" {
-		facts = append(facts, fieldName("Sign-in page"), value(site))
+		facts = append(facts, fieldName(lang.L("Sign-in page")), value(site))
 	}
 	if uri := redirectToRegister(p, can); uri != "" {
-		facts = append(facts, fieldName("Redirect URI to register"), value(uri))
+		facts = append(facts, fieldName(lang.L("Redirect URI to register")), value(uri))
 	}
 	content := []fyne.CanvasObject{wrapped(how)}
 	if len(facts) > 0 {

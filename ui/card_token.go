@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"latchkey/assets/lang"
 	"latchkey/auth"
 	"latchkey/auth/safetext"
 )
@@ -36,7 +37,7 @@ type tokenCard struct {
 func newTokenCard(i int, st auth.Status, act panelActions, refreshing, revealed bool) *tokenCard {
 	c := &tokenCard{account: st.Account, can: st.Can, location: act.location}
 	rows := c.rows(act.now())
-	c.reveal = &widget.Button{Icon: theme.VisibilityIcon(), Text: "Reveal", Importance: widget.LowImportance, OnTapped: func() { c.setRevealed(!c.revealed) }}
+	c.reveal = &widget.Button{Icon: theme.VisibilityIcon(), Text: lang.L("Reveal"), Importance: widget.LowImportance, OnTapped: func() { c.setRevealed(!c.revealed) }}
 	c.setRevealed(revealed)
 	c.flash = &widget.Label{Importance: widget.SuccessImportance, Truncation: fyne.TextTruncateEllipsis}
 	c.flash.Hide()
@@ -57,8 +58,8 @@ func accessTokenClaims(raw string, loc *time.Location) fyne.CanvasObject {
 	if !ok {
 		return nil
 	}
-	title := &widget.Label{Text: "Access token claims", TextStyle: fyne.TextStyle{Bold: true}}
-	note := quiet("The access token is a JWT: what it says, decoded for reading and not verified by Latchkey (the API it is for checks it).")
+	title := &widget.Label{Text: lang.L("Access token claims"), TextStyle: fyne.TextStyle{Bold: true}}
+	note := quiet(lang.L("The access token is a JWT: what it says, decoded for reading and not verified by Latchkey (the API it is for checks it)."))
 	note.Truncation, note.Wrapping = fyne.TextTruncateOff, fyne.TextWrapWord
 	var cells []fyne.CanvasObject
 	for _, r := range claimRows(claims, loc) {
@@ -76,31 +77,31 @@ func (c *tokenCard) rows(now time.Time) []fyne.CanvasObject {
 	var rows []fyne.CanvasObject
 	add := func(name string, v fyne.CanvasObject) { rows = append(rows, fieldName(name), v) }
 	if can.Scoped {
-		scopes := "none reported"
+		scopes := lang.L("none reported")
 		if len(tok.Scopes) > 0 {
 			scopes = strings.Join(tok.Scopes, " ")
 		}
-		add("Scopes", wrapped(scopes))
+		add(lang.L("Scopes"), wrapped(scopes))
 	}
-	add("Obtained", value(formatTime(a.ObtainedAt, c.location)))
+	add(lang.L("Obtained"), value(formatTime(a.ObtainedAt, c.location)))
 	c.expires = value("")
-	add("Expires", c.expires)
+	add(lang.L("Expires"), c.expires)
 	c.tick(now)
 	switch {
 	case can.Refreshable:
-		add("Refresh token", value(held(tok.RefreshToken)))
+		add(lang.L("Refresh token"), value(held(tok.RefreshToken)))
 	case slices.Contains(can.Copy, auth.CredTokenSecret):
-		add("Token secret", value(held(tok.TokenSecret)))
+		add(lang.L("Token secret"), value(held(tok.TokenSecret)))
 	}
 	c.secrets = []*secretRow{newSecretRow(tok.AccessToken)}
-	name := "Access token"
+	name := lang.L("Access token")
 	if tok.TokenType != "" {
-		name += " (" + tok.TokenType + ")"
+		name = lang.X("token.typed", "Access token ({{.Type}})", map[string]any{"Type": tok.TokenType})
 	}
 	add(name, c.secrets[0].object)
 	if slices.Contains(can.Credentials(a), auth.CredTokenSecret) {
 		c.secrets = append(c.secrets, newSecretRow(tok.TokenSecret))
-		add("Secret", c.secrets[1].object)
+		add(lang.L("Secret"), c.secrets[1].object)
 	}
 	return rows
 }
@@ -118,12 +119,12 @@ func (c *tokenCard) buttons(i int, st auth.Status, act panelActions, refreshing 
 		buttons = append(buttons, &widget.Button{Text: copyButton(k), Icon: theme.ContentCopyIcon(), OnTapped: func() { act.copy(i, k) }})
 	}
 	if c.can.CanRefresh(c.account) {
-		refresh := &widget.Button{Text: "Refresh", Icon: theme.ViewRefreshIcon(), OnTapped: func() { act.refresh(i) }}
+		refresh := &widget.Button{Text: lang.L("Refresh"), Icon: theme.ViewRefreshIcon(), OnTapped: func() { act.refresh(i) }}
 		if st.State == auth.StateRefreshable {
 			refresh.Importance = widget.HighImportance
 		}
 		if refreshing {
-			refresh.SetText("Refreshing…")
+			refresh.SetText(lang.L("Refreshing…"))
 			refresh.Disable()
 		}
 		buttons = append(buttons, refresh)
@@ -148,10 +149,10 @@ func (c *tokenCard) setRevealed(on bool) {
 		s.set(on)
 	}
 	if on {
-		c.reveal.SetText("Hide")
+		c.reveal.SetText(lang.L("Hide"))
 		c.reveal.SetIcon(theme.VisibilityOffIcon())
 	} else {
-		c.reveal.SetText("Reveal")
+		c.reveal.SetText(lang.L("Reveal"))
 		c.reveal.SetIcon(theme.VisibilityIcon())
 	}
 }
@@ -159,7 +160,7 @@ func (c *tokenCard) setRevealed(on bool) {
 // held says whether a secret is held, without showing it.
 func held(s string) string {
 	if s != "" {
-		return "Held in the keychain"
+		return lang.L("Held in the keychain")
 	}
-	return "None"
+	return lang.X("token.none", "None")
 }

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"latchkey/assets/lang"
 	"latchkey/auth"
 	"latchkey/auth/demo/demoinfo"
 )
@@ -87,7 +88,7 @@ func (w *window) startDemo(then func()) {
 			}
 			if err != nil {
 				w.demoUp = false
-				w.showError("Cannot start the demo", auth.Describe(err, auth.Window))
+				w.showError(lang.L("Cannot start the demo"), auth.Describe(err, auth.Window))
 				return
 			}
 			w.showStatuses(svc, sts)
@@ -150,7 +151,7 @@ func (w *window) tryDemo() {
 				w.demos = append(w.demos, s)
 			}
 			if err != nil {
-				w.showError("Cannot start the demo", auth.Describe(err, auth.Window))
+				w.showError(lang.L("Cannot start the demo"), auth.Describe(err, auth.Window))
 				return
 			}
 			w.demoUp = true
@@ -165,20 +166,20 @@ func (w *window) tryDemo() {
 // newDemoCard is the panel of a demo entry whose server is not running:
 // what that means, and Start the demo.
 func newDemoCard(i int, st auth.Status, act panelActions) fyne.CanvasObject {
-	start := &widget.Button{Text: "Start the demo", Icon: theme.MediaPlayIcon(), Importance: widget.HighImportance, OnTapped: func() { act.startDemo(i) }}
-	msg := &widget.Label{Text: "The demo provider is not running. Start the demo to run its sign-in server on this computer; it stops when Latchkey quits.", Wrapping: fyne.TextWrapWord}
+	start := &widget.Button{Text: lang.L("Start the demo"), Icon: theme.MediaPlayIcon(), Importance: widget.HighImportance, OnTapped: func() { act.startDemo(i) }}
+	msg := &widget.Label{Text: lang.L("The demo provider is not running. Start the demo to run its sign-in server on this computer; it stops when Latchkey quits."), Wrapping: fyne.TextWrapWord}
 	return widget.NewCard("", "", container.NewVBox(msg, container.NewHBox(start)))
 }
 
 // demoNote labels a demo entry's panel: not a real account.
 func demoNote() fyne.CanvasObject {
-	return &widget.Label{Text: "Demo — not a real account: its sign-in server runs on this computer only.", Wrapping: fyne.TextWrapWord, Importance: widget.WarningImportance}
+	return &widget.Label{Text: lang.L("Demo — not a real account: its sign-in server runs on this computer only."), Wrapping: fyne.TextWrapWord, Importance: widget.WarningImportance}
 }
 
 // demoBadge heads a demo entry's protocol in the list: "Demo · ".
 func demoBadge(c auth.Capabilities) string {
 	if c.Demo {
-		return "Demo · "
+		return lang.X("demo.badge", "Demo · ")
 	}
 	return ""
 }

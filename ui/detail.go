@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"latchkey/assets/lang"
 	"latchkey/auth"
 )
 
@@ -83,7 +84,7 @@ func (d *detail) show(i int, st auth.Status, v panelView) {
 		b.text = stateText(st)
 	}
 	d.heading = &widget.Label{Text: p.DisplayName(), TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameHeadingText, Truncation: fyne.TextTruncateEllipsis}
-	title := tight(d.heading, quiet(st.Can.Protocol+" · id "+p.ID))
+	title := tight(d.heading, quiet(lang.X("detail.protocolid", "{{.Protocol}} · id {{.ID}}", map[string]any{"Protocol": st.Can.Protocol, "ID": p.ID})))
 	var manage fyne.CanvasObject
 	if v.loaded {
 		manage = newManageActions(i, d.act)
@@ -94,7 +95,7 @@ func (d *detail) show(i int, st auth.Status, v panelView) {
 	var actions fyne.CanvasObject
 	switch {
 	case !v.loaded:
-		body = []fyne.CanvasObject{quiet("Reading your accounts from the keychain…")}
+		body = []fyne.CanvasObject{quiet(lang.L("Reading your accounts from the keychain…"))}
 	case st.State == auth.StateDemoNotRunning:
 		body = []fyne.CanvasObject{newDemoCard(i, st, d.act)}
 	case st.Err != nil:
@@ -169,15 +170,15 @@ func (d *detail) setSigningOut(busy bool) {
 func stateText(st auth.Status) string {
 	switch st.State {
 	case auth.StateValid:
-		return "Signed in · the token is valid"
+		return lang.L("Signed in · the token is valid")
 	case auth.StateExpiring:
-		return "Signed in · the token expires soon and cannot be renewed: sign in again"
+		return lang.L("Signed in · the token expires soon and cannot be renewed: sign in again")
 	case auth.StateExpired:
-		return "The token has expired: sign in again to get a new one"
+		return lang.L("The token has expired: sign in again to get a new one")
 	case auth.StateRefreshable:
-		return "Signed in · the token is renewed when used, or press Refresh"
+		return lang.X("state.refreshable", "Signed in · the token is renewed when used, or press {{.Button}}", map[string]any{"Button": lang.L("Refresh")})
 	case auth.StateNeedsSignIn:
-		return st.Provider.DisplayName() + " no longer accepts the token: sign in again"
+		return lang.X("state.needssignin", "{{.Provider}} no longer accepts the token: sign in again", map[string]any{"Provider": st.Provider.DisplayName()})
 	}
-	return "Signed in · " + stateWords(st.State)
+	return lang.X("state.other", "Signed in · {{.State}}", map[string]any{"State": stateWords(st.State)})
 }

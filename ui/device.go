@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"fmt"
 	"image/color"
 	"net/url"
 	"time"
@@ -13,13 +12,13 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"latchkey/assets/lang"
 	"latchkey/auth"
 	"latchkey/auth/provider"
 )
 
 // Texts of the device sign-in dialog.
 const (
-	askingCodeText  = "Asking %s for a code…"
 	waitingCodeText = "Waiting for you to enter the code…"
 )
 
@@ -83,7 +82,7 @@ func (w *window) startDevice(i int) {
 // asked for, and Copy code and Open page are disabled.
 func (d *deviceSignIn) build() {
 	name := d.p.DisplayName()
-	d.status = &widget.Label{Text: fmt.Sprintf(askingCodeText, name), Wrapping: fyne.TextWrapWord}
+	d.status = &widget.Label{Text: lang.X("device.asking", "Asking {{.Provider}} for a code…", map[string]any{"Provider": name}), Wrapping: fyne.TextWrapWord}
 	d.activity = widget.NewActivity()
 	d.intro = &widget.Label{Wrapping: fyne.TextWrapWord}
 	d.intro.Hide()
@@ -104,11 +103,11 @@ func (d *deviceSignIn) build() {
 	d.note = &widget.Label{Wrapping: fyne.TextWrapWord}
 	d.note.Hide()
 
-	d.copyCode = &widget.Button{Text: "Copy code", Icon: theme.ContentCopyIcon(), OnTapped: d.copy}
+	d.copyCode = &widget.Button{Text: lang.L("Copy code"), Icon: theme.ContentCopyIcon(), OnTapped: d.copy}
 	d.copyCode.Disable()
-	d.openPage = &widget.Button{Text: "Open page", Icon: theme.ComputerIcon(), Importance: widget.HighImportance, OnTapped: d.open}
+	d.openPage = &widget.Button{Text: lang.L("Open page"), Icon: theme.ComputerIcon(), Importance: widget.HighImportance, OnTapped: d.open}
 	d.openPage.Disable()
-	d.cancelBtn = &widget.Button{Text: "Cancel", Icon: theme.CancelIcon(), OnTapped: d.cancelByPerson}
+	d.cancelBtn = &widget.Button{Text: lang.L("Cancel"), Icon: theme.CancelIcon(), OnTapped: d.cancelByPerson}
 
 	content := container.NewVBox(
 		d.intro, d.page,
@@ -117,7 +116,7 @@ func (d *deviceSignIn) build() {
 		container.NewBorder(nil, nil, container.NewCenter(d.activity), nil, d.status),
 		d.note,
 	)
-	d.dialog = dialog.NewCustomWithoutButtons("Sign in to "+name+" with a code", content, d.w.win)
+	d.dialog = dialog.NewCustomWithoutButtons(lang.X("device.title", "Sign in to {{.Provider}} with a code", map[string]any{"Provider": name}), content, d.w.win)
 	d.dialog.SetButtons([]fyne.CanvasObject{d.cancelBtn, d.copyCode, d.openPage})
 }
 
@@ -145,13 +144,13 @@ func (d *deviceSignIn) showCode(c auth.DeviceCode) {
 		return // LoginDevice sees the cancelled context
 	}
 	d.code = &c
-	d.intro.SetText(fmt.Sprintf("On this computer or any other device with a browser, go to %s's page and enter this code:", c.Provider))
+	d.intro.SetText(lang.X("device.intro", "On this computer or any other device with a browser, go to {{.Provider}}'s page and enter this code:", map[string]any{"Provider": c.Provider}))
 	d.intro.Show()
 	d.page.SetText(c.VerificationURI)
 	d.page.Show()
 	d.userCode.SetText(c.UserCode)
 	d.codeBox.Show()
-	d.status.SetText(waitingCodeText)
+	d.status.SetText(lang.L(waitingCodeText))
 	d.expires.Show()
 	d.tick(d.w.now())
 	d.copyCode.Enable()
@@ -165,9 +164,9 @@ func (d *deviceSignIn) tick(now time.Time) {
 		return
 	}
 	if left := d.code.Expiry.Sub(now); left > 0 {
-		d.expires.SetText("The code works for " + countdown(left) + " more.")
+		d.expires.SetText(lang.X("device.expires", "The code works for {{.Left}} more.", map[string]any{"Left": countdown(left)}))
 	} else {
-		d.expires.SetText("The code has expired.")
+		d.expires.SetText(lang.L("The code has expired."))
 	}
 }
 
@@ -177,7 +176,7 @@ func (d *deviceSignIn) copy() {
 		return
 	}
 	d.w.app.Clipboard().SetContent(d.code.UserCode)
-	d.say(widget.SuccessImportance, fmt.Sprintf("Code copied: paste it on %s's page.", d.code.Provider))
+	d.say(widget.SuccessImportance, lang.X("device.copied", "Code copied: paste it on {{.Provider}}'s page.", map[string]any{"Provider": d.code.Provider}))
 }
 
 // open opens the verification page (with the code filled in, when the
@@ -193,11 +192,11 @@ func (d *deviceSignIn) open() {
 	}
 	switch {
 	case err != nil:
-		d.say(widget.WarningImportance, fmt.Sprintf("Your browser did not open (%s). Go to %s yourself and enter the code.", auth.Describe(err, auth.Window), c.VerificationURI))
+		d.say(widget.WarningImportance, lang.X("device.nobrowser", "Your browser did not open ({{.Words}}). Go to {{.URL}} yourself and enter the code.", map[string]any{"Words": auth.Describe(err, auth.Window), "URL": c.VerificationURI}))
 	case c.VerificationURIComplete != "":
-		d.say(widget.MediumImportance, "The page is open in your browser: check that it shows this code, and allow access.")
+		d.say(widget.MediumImportance, lang.L("The page is open in your browser: check that it shows this code, and allow access."))
 	default:
-		d.say(widget.MediumImportance, "The page is open in your browser: enter the code there.")
+		d.say(widget.MediumImportance, lang.L("The page is open in your browser: enter the code there."))
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"latchkey/assets/lang"
 	"latchkey/auth"
 	"latchkey/auth/oauth1"
 	"latchkey/auth/provider"
@@ -277,7 +278,7 @@ func (e *editor) addFields() {
 	schema := provider.SchemaOf(e.protocol)
 	e.add(&formField{key: "id", label: "Id", check: e.checkID}).entry.SetPlaceHolder("work")
 	name := e.add(&formField{key: "name", label: "Name"})
-	name.entry.SetPlaceHolder("Work SSO")
+	name.entry.SetPlaceHolder(lang.L("Work SSO"))
 	if e.preset != nil {
 		name.entry.SetPlaceHolder(e.preset.Name)
 	}
@@ -584,24 +585,24 @@ func (e *editor) build() {
 	if e.preset != nil {
 		intro = append(intro, wrapped(e.preset.Note))
 	}
-	e.register = &widget.Hyperlink{Text: "Register an app", OnTapped: e.openRegister}
+	e.register = &widget.Hyperlink{Text: lang.L("Register an app"), OnTapped: e.openRegister}
 	e.register.Hide()
 	if e.preset != nil {
 		intro = append(intro, e.register)
 	}
 	e.redirect = &widget.Label{TextStyle: fyne.TextStyle{Monospace: true}, Selectable: true, Wrapping: fyne.TextWrapBreak}
-	e.copyRedirect = &widget.Button{Text: "Copy", Icon: theme.ContentCopyIcon(), OnTapped: e.copyRedirectURI}
+	e.copyRedirect = &widget.Button{Text: lang.L("Copy"), Icon: theme.ContentCopyIcon(), OnTapped: e.copyRedirectURI}
 	redirectNote := "Register it as the app's redirect (callback) URI. The sign-in comes back to this computer on a free port each time; providers that follow RFC 8252 accept any port for it."
 	if e.preset != nil && !e.preset.AnyPort {
 		redirectNote = "Register it as the app's redirect (callback) URI. If " + e.preset.Name + " wants an exact port, register one (e.g. http://127.0.0.1:8400/callback/…) and add the same redirect_uri to the entry in providers.toml."
 	}
-	e.redirectBox = container.NewVBox(fieldName("Redirect URI to register"),
+	e.redirectBox = container.NewVBox(fieldName(lang.L("Redirect URI to register")),
 		container.NewBorder(nil, nil, nil, e.copyRedirect, e.redirect), quietWrapped(redirectNote))
 	e.discovery = &widget.Label{Wrapping: fyne.TextWrapWord}
 	e.discovery.Hide()
 
 	e.secretNote = wrapped("")
-	e.moveSecret = &widget.Button{Text: "Move it to the keychain", Icon: theme.StorageIcon(), OnTapped: e.moveSecretToKeychain}
+	e.moveSecret = &widget.Button{Text: lang.L("Move it to the keychain"), Icon: theme.StorageIcon(), OnTapped: e.moveSecretToKeychain}
 	e.secretBox = container.NewVBox(e.secretNote, container.NewHBox(e.moveSecret))
 	e.secretBox.Hide()
 	if e.orig != nil && e.secretInFile != "" {
@@ -609,7 +610,7 @@ func (e *editor) build() {
 		e.secretBox.Show()
 	} else if e.orig != nil && e.orig.ClientSecretInKeychain {
 		if f := e.byKey["client_secret"]; f != nil {
-			f.entry.SetPlaceHolder("kept in your keychain: type a new one to replace it")
+			f.entry.SetPlaceHolder(lang.L("kept in your keychain: type a new one to replace it"))
 		}
 	}
 
@@ -632,8 +633,8 @@ func (e *editor) build() {
 	e.status.Hide()
 	e.activity = widget.NewActivity()
 	e.activity.Hide()
-	e.save = &widget.Button{Text: "Save", Icon: theme.DocumentSaveIcon(), Importance: widget.HighImportance, OnTapped: e.saveTapped}
-	e.cancel = &widget.Button{Text: "Cancel", Icon: theme.CancelIcon(), OnTapped: e.close}
+	e.save = &widget.Button{Text: lang.L("Save"), Icon: theme.DocumentSaveIcon(), Importance: widget.HighImportance, OnTapped: e.saveTapped}
+	e.cancel = &widget.Button{Text: lang.L("Cancel"), Icon: theme.CancelIcon(), OnTapped: e.close}
 	form := container.NewVBox(rows...)
 	scroll := container.NewVScroll(container.NewPadded(form))
 	bottom := container.NewBorder(nil, nil, e.activity, nil, e.status)
@@ -1086,7 +1087,7 @@ func (w *window) sayProblems(cfg *provider.Config, id string) {
 func (e *editor) moveSecretToKeychain() {
 	w, id, secret := e.w, e.orig.ID, e.secretInFile
 	e.moveSecret.Disable()
-	e.secretNote.SetText("Moving the client secret to your keychain…")
+	e.secretNote.SetText(lang.L("Moving the client secret to your keychain…"))
 	w.afterEdit(evSecretMoved, w.cfg.Path, id, func() error {
 		if err := w.svc.SaveClientSecret(id, secret); err != nil {
 			return err
@@ -1103,7 +1104,7 @@ func (e *editor) moveSecretToKeychain() {
 		}
 		e.secretInFile = ""
 		e.hasSecret = true
-		e.secretNote.SetText("The client secret is now kept in your keychain; providers.toml no longer holds it.")
+		e.secretNote.SetText(lang.L("The client secret is now kept in your keychain; providers.toml no longer holds it."))
 		e.moveSecret.Hide()
 		e.changed()
 	})

@@ -2,13 +2,13 @@ package ui
 
 import (
 	"errors"
-	"fmt"
 	"net/url"
 
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
+	"latchkey/assets/lang"
 	"latchkey/auth"
 	"latchkey/auth/provider"
 )
@@ -34,7 +34,7 @@ func (w *window) startEdit(i int) {
 		raw, err := provider.ReadEntry(path, p.ID)
 		w.apply(evEditorOpen, func() {
 			if err != nil {
-				w.showError("Cannot edit "+p.DisplayName(), auth.Describe(err, auth.Window))
+				w.showError(lang.X("edit.cannot", "Cannot edit {{.Provider}}", map[string]any{"Provider": p.DisplayName()}), auth.Describe(err, auth.Window))
 				return
 			}
 			e := w.editorFor(p, raw, locked)
@@ -63,7 +63,7 @@ func (w *window) duplicate(i int) {
 			redirect = u.String()
 		}
 	}
-	hide := w.progressNote("Duplicating "+p.DisplayName(), "Writing the new entry "+newID+" to providers.toml…")
+	hide := w.progressNote(lang.X("duplicate.title", "Duplicating {{.Provider}}", map[string]any{"Provider": p.DisplayName()}), lang.X("duplicate.writing", "Writing the new entry {{.ID}} to providers.toml…", map[string]any{"ID": newID}))
 	var raw map[string]any // the copy as written, for its form
 	w.afterEdit(evDuplicated, path, newID, func() (err error) {
 		defer func() {
@@ -99,7 +99,7 @@ func (w *window) duplicate(i int) {
 	}, func(err error, cfg *provider.Config) {
 		hide()
 		if err != nil {
-			w.showError("Could not duplicate "+p.DisplayName(), auth.Describe(err, auth.Window))
+			w.showError(lang.X("duplicate.failed", "Could not duplicate {{.Provider}}", map[string]any{"Provider": p.DisplayName()}), auth.Describe(err, auth.Window))
 			return
 		}
 		if j := w.indexOf(newID); j >= 0 {
@@ -119,24 +119,24 @@ func (w *window) confirmRemove(i int) {
 	st := w.status[i]
 	p := st.Provider
 	name := p.DisplayName()
-	msg := fmt.Sprintf("Latchkey will delete the entry %s from providers.toml", p.ID)
+	msg := lang.X("remove.confirm", "Latchkey will delete the entry {{.ID}} from providers.toml", map[string]any{"ID": p.ID})
 	if p.ClientSecretInKeychain {
-		msg += " and its client secret from your keychain"
+		msg += lang.X("remove.confirm.secret", " and its client secret from your keychain")
 	}
-	msg += ". Comments and the other entries stay as they are."
+	msg += lang.X("remove.confirm.rest", ". Comments and the other entries stay as they are.")
 	content := container.NewVBox(wrapped(msg))
 	signOut := widget.NewCheck("", nil)
 	if st.Account != nil {
-		label := fmt.Sprintf("Sign out of %s first: delete the token of %s from your keychain", name, userOf(st))
+		label := lang.X("remove.signout", "Sign out of {{.Provider}} first: delete the token of {{.User}} from your keychain", map[string]any{"Provider": name, "User": userOf(st)})
 		if st.Can.Revocable {
-			label = fmt.Sprintf("Sign out of %s first: ask it to revoke the token of %s, and delete it from your keychain", name, userOf(st))
+			label = lang.X("remove.signout.revoke", "Sign out of {{.Provider}} first: ask it to revoke the token of {{.User}}, and delete it from your keychain", map[string]any{"Provider": name, "User": userOf(st)})
 		}
 		signOut.Text = label
 		signOut.SetChecked(true)
 		content.Add(signOut)
-		content.Add(quietWrapped("Otherwise the account stays in your keychain, unused, until you sign out of it."))
+		content.Add(quietWrapped(lang.L("Otherwise the account stays in your keychain, unused, until you sign out of it.")))
 	}
-	d := dialog.NewCustomConfirm("Remove "+name+"?", "Remove", "Cancel", content, func(ok bool) {
+	d := dialog.NewCustomConfirm(lang.X("remove.title", "Remove {{.Provider}}?", map[string]any{"Provider": name}), lang.L("Remove"), lang.L("Cancel"), content, func(ok bool) {
 		w.escape = nil
 		if ok {
 			w.remove(i, st.Account != nil && signOut.Checked)
@@ -160,7 +160,7 @@ func (w *window) remove(i int, signOut bool) {
 	} else if i > 0 {
 		next = w.status[i-1].Provider.ID
 	}
-	hide := w.progressNote("Removing "+p.DisplayName(), "Removing "+p.DisplayName()+" from providers.toml…")
+	hide := w.progressNote(lang.X("remove.progress.title", "Removing {{.Provider}}", map[string]any{"Provider": p.DisplayName()}), lang.X("remove.progress", "Removing {{.Provider}} from providers.toml…", map[string]any{"Provider": p.DisplayName()}))
 	var revokeErr error
 	w.afterEdit(evRemoved, path, next, func() error {
 		if signOut {
@@ -185,9 +185,9 @@ func (w *window) remove(i int, signOut bool) {
 		hide()
 		switch {
 		case err != nil:
-			w.showError("Could not remove "+p.DisplayName(), auth.Describe(err, auth.Window))
+			w.showError(lang.X("remove.failed", "Could not remove {{.Provider}}", map[string]any{"Provider": p.DisplayName()}), auth.Describe(err, auth.Window))
 		case revokeErr != nil:
-			w.showError("Removed, but the token was not revoked", auth.Describe(revokeErr, auth.Window))
+			w.showError(lang.L("Removed, but the token was not revoked"), auth.Describe(revokeErr, auth.Window))
 		}
 	})
 }

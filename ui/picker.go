@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"latchkey/assets/lang"
 	"latchkey/auth"
 	"latchkey/auth/provider"
 )
@@ -26,14 +27,14 @@ type pickItem struct {
 
 // pickItems are the presets, in their order, then the custom entries.
 func pickItems() []pickItem {
-	out := []pickItem{{demo: true, name: "Demo (on this computer)",
-		note: "No account needed: a sign-in server on this computer only, to see a whole sign-in (OpenID Connect and OAuth 1.0a)."}}
+	out := []pickItem{{demo: true, name: lang.L("Demo (on this computer)"),
+		note: lang.L("No account needed: a sign-in server on this computer only, to see a whole sign-in (OpenID Connect and OAuth 1.0a).")}}
 	for i := range provider.Presets {
 		p := &provider.Presets[i]
 		out = append(out, pickItem{preset: p, protocol: p.Protocol, name: p.Name, note: p.Note})
 	}
 	for _, proto := range provider.Protocols {
-		name := "Custom " + auth.CapabilitiesOf(&provider.Provider{Protocol: proto}).Protocol
+		name := lang.X("picker.custom", "Custom {{.Protocol}}", map[string]any{"Protocol": auth.CapabilitiesOf(&provider.Provider{Protocol: proto}).Protocol})
 		out = append(out, pickItem{protocol: proto, name: name, note: provider.SchemaOf(proto).CustomNote})
 	}
 	return out
@@ -69,7 +70,7 @@ func (w *window) showPicker() {
 	pk := &picker{w: w, all: pickItems()}
 	pk.shown = pk.all
 	pk.search = widget.NewEntry()
-	pk.search.SetPlaceHolder("Search providers")
+	pk.search.SetPlaceHolder(lang.L("Search providers"))
 	pk.search.OnChanged = pk.filter
 	pk.why = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.WarningImportance}
 	pk.why.Hide()
@@ -79,10 +80,10 @@ func (w *window) showPicker() {
 		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*pickRow).set(pk.shown[i]) },
 	)
 	pk.list.OnSelected = pk.pick
-	cancel := &widget.Button{Text: "Cancel", Icon: theme.CancelIcon(), OnTapped: pk.close}
-	top := container.NewVBox(wrapped("Pick the provider to sign in to. Its entry in providers.toml starts from what Latchkey knows about it; you add the client id of the app you register there."), pk.search)
+	cancel := &widget.Button{Text: lang.L("Cancel"), Icon: theme.CancelIcon(), OnTapped: pk.close}
+	top := container.NewVBox(wrapped(lang.L("Pick the provider to sign in to. Its entry in providers.toml starts from what Latchkey knows about it; you add the client id of the app you register there.")), pk.search)
 	content := container.NewBorder(top, pk.why, nil, nil, pk.list)
-	pk.dlg = dialog.NewCustomWithoutButtons("Add provider", content, w.win)
+	pk.dlg = dialog.NewCustomWithoutButtons(lang.L("Add provider"), content, w.win)
 	pk.dlg.SetButtons([]fyne.CanvasObject{cancel})
 	size := w.win.Canvas().Size()
 	pk.dlg.Resize(fyne.NewSize(fyne.Min(640, size.Width-2*theme.Padding()), size.Height-4*theme.Padding()))
@@ -115,7 +116,7 @@ func (pk *picker) pick(i widget.ListItemID) {
 		return
 	}
 	if it.preset != nil && it.preset.Unsupported != "" {
-		pk.why.SetText(it.name + " cannot be added: " + it.preset.Unsupported)
+		pk.why.SetText(lang.X("picker.unsupported", "{{.Provider}} cannot be added: {{.Reason}}", map[string]any{"Provider": it.name, "Reason": it.preset.Unsupported}))
 		pk.why.Show()
 		pk.list.UnselectAll()
 		return
@@ -157,7 +158,7 @@ func newPickRow() *pickRow {
 func (r *pickRow) set(it pickItem) {
 	name := it.name
 	if it.preset != nil && it.preset.Unsupported != "" {
-		name += " · not supported"
+		name += lang.X("picker.notsupported", " · not supported")
 		r.mark.Show()
 	} else {
 		r.mark.Hide()
@@ -165,7 +166,7 @@ func (r *pickRow) set(it pickItem) {
 	r.name.SetText(name)
 	label := auth.CapabilitiesOf(&provider.Provider{Protocol: it.protocol}).Protocol
 	if it.demo {
-		label = "Demo"
+		label = lang.X("picker.demo", "Demo")
 	}
 	r.protocol.Segments[0].(*widget.TextSegment).Text = label
 	r.protocol.Refresh()

@@ -2,13 +2,13 @@ package ui
 
 import (
 	"errors"
-	"fmt"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"latchkey/assets/lang"
 	"latchkey/auth"
 	"latchkey/auth/provider"
 )
@@ -18,9 +18,9 @@ import (
 // is asked whether the token still works.
 func refreshProgress(st auth.Status) string {
 	if st.Can.Rechecks {
-		return fmt.Sprintf("Asking %s whether the token still works…", st.Provider.DisplayName())
+		return lang.X("refresh.rechecking", "Asking {{.Provider}} whether the token still works…", map[string]any{"Provider": st.Provider.DisplayName()})
 	}
-	return fmt.Sprintf("Asking %s for a new token…", st.Provider.DisplayName())
+	return lang.X("refresh.asking", "Asking {{.Provider}} for a new token…", map[string]any{"Provider": st.Provider.DisplayName()})
 }
 
 // refresh renews provider i's token now, whatever its state, with
@@ -73,9 +73,9 @@ func (w *window) refreshed(i int, p *provider.Provider, before string, a *auth.A
 	switch {
 	case msg == "":
 	case refused:
-		w.askSignInAgain(i, p.DisplayName()+" no longer accepts the token", msg)
+		w.askSignInAgain(i, lang.X("refresh.refused", "{{.Provider}} no longer accepts the token", map[string]any{"Provider": p.DisplayName()}), msg)
 	default:
-		w.showError("Could not refresh the token of "+p.DisplayName(), msg)
+		w.showError(lang.X("refresh.failed", "Could not refresh the token of {{.Provider}}", map[string]any{"Provider": p.DisplayName()}), msg)
 	}
 }
 
@@ -88,19 +88,19 @@ func (w *window) refreshed(i int, p *provider.Provider, before string, a *auth.A
 func (w *window) renewedText(st auth.Status, before string) string {
 	p, a := st.Provider, st.Account
 	if st.Can.Rechecks {
-		return p.DisplayName() + " still accepts the token."
+		return lang.X("refresh.stillok", "{{.Provider}} still accepts the token.", map[string]any{"Provider": p.DisplayName()})
 	}
 	exp := a.Token.Expiry
 	if a.Token.AccessToken == before {
 		if exp.IsZero() {
-			return "Not renewed: the stored token stays in use."
+			return lang.L("Not renewed: the stored token stays in use.")
 		}
-		return fmt.Sprintf("Not renewed: the stored token stays in use until %s (in %s).", w.formatTime(exp), countdown(exp.Sub(w.now())))
+		return lang.X("refresh.notrenewed", "Not renewed: the stored token stays in use until {{.Time}} (in {{.Left}}).", map[string]any{"Time": w.formatTime(exp), "Left": countdown(exp.Sub(w.now()))})
 	}
 	if exp.IsZero() {
-		return "Renewed: " + p.DisplayName() + " did not say when the new token expires."
+		return lang.X("refresh.renewed.noexpiry", "Renewed: {{.Provider}} did not say when the new token expires.", map[string]any{"Provider": p.DisplayName()})
 	}
-	return fmt.Sprintf("Renewed: the new token expires %s (in %s).", w.formatTime(exp), countdown(exp.Sub(w.now())))
+	return lang.X("refresh.renewed", "Renewed: the new token expires {{.Time}} (in {{.Left}}).", map[string]any{"Time": w.formatTime(exp), "Left": countdown(exp.Sub(w.now()))})
 }
 
 // markRefused shows provider i as needs_signin when err says the provider
@@ -125,13 +125,13 @@ func (w *window) askSignInAgain(i int, title, msg string) {
 	label := &widget.Label{Text: msg, Wrapping: fyne.TextWrapWord, Selectable: true}
 	d := dialog.NewCustomWithoutButtons(title, label, w.win)
 	id := w.status[i].Provider.ID
-	again := &widget.Button{Text: "Sign in again", Icon: theme.LoginIcon(), Importance: widget.HighImportance, OnTapped: func() {
+	again := &widget.Button{Text: lang.L("Sign in again"), Icon: theme.LoginIcon(), Importance: widget.HighImportance, OnTapped: func() {
 		d.Hide()
 		if i, _ := w.current(id); i >= 0 { // the config may have changed meanwhile
 			w.startSignIn(i)
 		}
 	}}
-	closeBtn := &widget.Button{Text: "Close", OnTapped: d.Hide}
+	closeBtn := &widget.Button{Text: lang.L("Close"), OnTapped: d.Hide}
 	d.SetButtons([]fyne.CanvasObject{closeBtn, again})
 	d.SetIcon(theme.WarningIcon())
 	d.SetOnClosed(func() { w.escape = nil })

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"latchkey/assets/lang"
 	"latchkey/auth"
 	"latchkey/auth/provider"
 )
@@ -61,7 +62,7 @@ func (w *window) startSignIn(i int) {
 	s := &signIn{w: w, p: p, cancel: cancel}
 	w.signing = s
 	s.buildProgress()
-	s.showProgress(waitingText)
+	s.showProgress(lang.L(waitingText))
 
 	opts := auth.LoginOptions{
 		AuthURL: func(u string) {
@@ -82,17 +83,17 @@ func (w *window) startSignIn(i int) {
 // buildProgress makes the progress dialog: a spinner and a message, and
 // Copy link and Cancel.
 func (s *signIn) buildProgress() {
-	s.message = &widget.Label{Text: waitingText, Wrapping: fyne.TextWrapWord}
+	s.message = &widget.Label{Text: lang.L(waitingText), Wrapping: fyne.TextWrapWord}
 	s.browserNote = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.WarningImportance}
 	s.browserNote.Hide()
 	s.linkNote = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.SuccessImportance}
 	s.linkNote.Hide()
-	s.copyLink = &widget.Button{Text: "Copy link", Icon: theme.ContentCopyIcon(), OnTapped: s.copyAuthURL}
+	s.copyLink = &widget.Button{Text: lang.L("Copy link"), Icon: theme.ContentCopyIcon(), OnTapped: s.copyAuthURL}
 	s.copyLink.Disable()
-	s.cancelBtn = &widget.Button{Text: "Cancel", Icon: theme.CancelIcon(), OnTapped: s.cancelByPerson}
+	s.cancelBtn = &widget.Button{Text: lang.L("Cancel"), Icon: theme.CancelIcon(), OnTapped: s.cancelByPerson}
 	s.activity = widget.NewActivity()
 	content := container.NewVBox(container.NewBorder(nil, nil, container.NewCenter(s.activity), nil, s.message), s.browserNote, s.linkNote)
-	s.progress = dialog.NewCustomWithoutButtons("Signing in to "+s.p.DisplayName(), content, s.w.win)
+	s.progress = dialog.NewCustomWithoutButtons(lang.X("signin.title", "Signing in to {{.Provider}}", map[string]any{"Provider": s.p.DisplayName()}), content, s.w.win)
 	s.progress.SetButtons([]fyne.CanvasObject{s.copyLink, s.cancelBtn})
 }
 
@@ -121,7 +122,7 @@ func (s *signIn) setAuthURL(u string) {
 
 // browserFailed says so, and points at Copy link.
 func (s *signIn) browserFailed(err error) {
-	s.browserNote.SetText("Your browser did not open (" + auth.Describe(err, auth.Window) + "). Press Copy link and open the link in your browser yourself.")
+	s.browserNote.SetText(lang.X("signin.nobrowser", "Your browser did not open ({{.Words}}). Press {{.Button}} and open the link in your browser yourself.", map[string]any{"Words": auth.Describe(err, auth.Window), "Button": lang.L("Copy link")}))
 	s.browserNote.Show()
 	s.progress.Resize(dialogSize(s.progress, s.w.win))
 }
@@ -132,7 +133,7 @@ func (s *signIn) copyAuthURL() {
 		return
 	}
 	s.w.app.Clipboard().SetContent(s.authURL)
-	note := "Link copied: paste it into your browser's address bar."
+	note := lang.L("Link copied: paste it into your browser's address bar.")
 	s.linkNote.SetText(note)
 	s.linkNote.Show()
 	if s.prompt != nil {
@@ -181,7 +182,7 @@ func (w *window) showSignInResult(p *provider.Provider, a *auth.Account, err err
 		return
 	}
 	if msg := auth.Describe(err, auth.Window); msg != "" {
-		w.showError("Sign-in to "+p.DisplayName()+" did not finish", msg)
+		w.showError(lang.X("signin.failed", "Sign-in to {{.Provider}} did not finish", map[string]any{"Provider": p.DisplayName()}), msg)
 	}
 }
 

@@ -2,11 +2,11 @@ package ui
 
 import (
 	"errors"
-	"fmt"
 
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
+	"latchkey/assets/lang"
 	"latchkey/auth"
 )
 
@@ -14,20 +14,20 @@ import (
 func (w *window) confirmSignOut(i int) {
 	st := w.status[i]
 	name := st.Provider.DisplayName()
-	msg := fmt.Sprintf("Latchkey will delete the token of %s from your keychain. You can sign in again at any time.", userOf(st))
+	msg := lang.X("signout.confirm", "Latchkey will delete the token of {{.User}} from your keychain. You can sign in again at any time.", map[string]any{"User": userOf(st)})
 	if st.Can.Revocable {
-		msg = fmt.Sprintf("Latchkey will ask %s to revoke the token of %s, where it offers that, and delete the token from your keychain. You can sign in again at any time.", name, userOf(st))
+		msg = lang.X("signout.confirm.revoke", "Latchkey will ask {{.Provider}} to revoke the token of {{.User}}, where it offers that, and delete the token from your keychain. You can sign in again at any time.", map[string]any{"Provider": name, "User": userOf(st)})
 	} else if note := auth.UnrevokedNote(st.Provider, st.Account, auth.Window); note != "" {
 		msg += "\n\n" + note
 	}
-	d := dialog.NewConfirm("Sign out of "+name+"?", msg, func(ok bool) {
+	d := dialog.NewConfirm(lang.X("signout.title", "Sign out of {{.Provider}}?", map[string]any{"Provider": name}), msg, func(ok bool) {
 		w.escape = nil
 		if i, _ := w.current(st.Provider.ID); ok && i >= 0 { // the config may have changed meanwhile
 			w.signOut(i)
 		}
 	}, w.win)
-	d.SetConfirmText("Sign out")
-	d.SetDismissText("Cancel")
+	d.SetConfirmText(lang.L("Sign out"))
+	d.SetDismissText(lang.L("Cancel"))
 	d.SetConfirmImportance(widget.DangerImportance)
 	w.escape = d.Hide
 	d.Show()
@@ -55,7 +55,7 @@ func (w *window) signOut(i int) {
 			p := cur.Provider
 			var re *auth.RevokeError
 			if err != nil && !errors.As(err, &re) {
-				w.showError("Could not sign out of "+p.DisplayName(), auth.Describe(err, auth.Window))
+				w.showError(lang.X("signout.failed", "Could not sign out of {{.Provider}}", map[string]any{"Provider": p.DisplayName()}), auth.Describe(err, auth.Window))
 				if w.selected == i {
 					w.detail.setSigningOut(false)
 				}
@@ -63,7 +63,7 @@ func (w *window) signOut(i int) {
 			}
 			w.setStatus(i, auth.StatusOf(p, nil, w.now()))
 			if re != nil {
-				w.showError("Signed out, but the token was not revoked", auth.Describe(err, auth.Window))
+				w.showError(lang.L("Signed out, but the token was not revoked"), auth.Describe(err, auth.Window))
 			}
 		})
 	}()

@@ -4,15 +4,16 @@ import (
 	"fmt"
 	"time"
 
+	"latchkey/assets/lang"
 	"latchkey/auth"
 )
 
 // formatTime shows t to the minute in the time zone loc.
 func formatTime(t time.Time, loc *time.Location) string {
 	if t.IsZero() {
-		return "Unknown"
+		return lang.L("Unknown")
 	}
-	return t.In(loc).Format("2 Jan 2006, 15:04")
+	return t.In(loc).Format(lang.X("time.layout", "2 Jan 2006, 15:04"))
 }
 
 // expiryText is when a's token expires, with a countdown from now; can
@@ -21,15 +22,15 @@ func expiryText(a *auth.Account, can auth.Capabilities, now time.Time, loc *time
 	exp := a.Token.Expiry
 	if exp.IsZero() {
 		if !can.Expires {
-			return "Never (" + can.Protocol + " tokens do not expire)"
+			return lang.X("expiry.never", "Never ({{.Protocol}} tokens do not expire)", map[string]any{"Protocol": can.Protocol})
 		}
-		return "Not said by the provider"
+		return lang.L("Not said by the provider")
 	}
 	left := exp.Sub(now)
 	if left > 0 {
-		return formatTime(exp, loc) + " · in " + countdown(left)
+		return lang.X("expiry.in", "{{.Time}} · in {{.Left}}", map[string]any{"Time": formatTime(exp, loc), "Left": countdown(left)})
 	}
-	return formatTime(exp, loc) + " · " + countdown(-left) + " ago"
+	return lang.X("expiry.ago", "{{.Time}} · {{.Ago}} ago", map[string]any{"Time": formatTime(exp, loc), "Ago": countdown(-left)})
 }
 
 // countdown renders a duration the way a person reads a timer: seconds
@@ -39,11 +40,11 @@ func countdown(d time.Duration) string {
 	d = d.Truncate(time.Second)
 	switch {
 	case d < time.Minute:
-		return fmt.Sprintf("%ds", int(d.Seconds()))
+		return lang.X("countdown.s", "{{.S}}s", map[string]any{"S": int(d.Seconds())})
 	case d < time.Hour:
-		return fmt.Sprintf("%dm %02ds", int(d.Minutes()), int(d.Seconds())%60)
+		return lang.X("countdown.ms", "{{.M}}m {{.S}}s", map[string]any{"M": int(d.Minutes()), "S": fmt.Sprintf("%02d", int(d.Seconds())%60)})
 	case d < 48*time.Hour:
-		return fmt.Sprintf("%dh %02dm", int(d.Hours()), int(d.Minutes())%60)
+		return lang.X("countdown.hm", "{{.H}}h {{.M}}m", map[string]any{"H": int(d.Hours()), "M": fmt.Sprintf("%02d", int(d.Minutes())%60)})
 	}
-	return fmt.Sprintf("%d days", int(d.Hours()/24))
+	return lang.X("countdown.days", "{{.D}} days", map[string]any{"D": int(d.Hours() / 24)})
 }

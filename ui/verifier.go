@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -11,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"latchkey/assets/lang"
 	"latchkey/auth/provider"
 )
 
@@ -67,39 +67,39 @@ func (s *signIn) askVerifier(answer chan<- string) {
 		}
 		code := strings.TrimSpace(v.entry.Text)
 		if code == "" {
-			refuse(fmt.Sprintf("Enter the verification code %s showed you: it cannot be empty.", name))
+			refuse(lang.X("verifier.empty", "Enter the verification code {{.Provider}} showed you: it cannot be empty.", map[string]any{"Provider": name}))
 			return
 		}
 		answered = true
 		v.entry.SetText(code)
 		s.hidePrompt()
-		s.showProgress(finishingText)
+		s.showProgress(lang.L(finishingText))
 		answer <- code // last: the sign-in goroutine goes on from here
 	}
 	v.entry = newVerifierEntry()
-	v.entry.PlaceHolder = "Verification code"
+	v.entry.PlaceHolder = lang.L("Verification code")
 	v.entry.OnSubmitted = func(string) { submit() }
 	v.entry.onEscape = s.cancelByPerson
-	v.paste = &widget.Button{Text: "Paste", Icon: theme.ContentPasteIcon(), OnTapped: func() {
+	v.paste = &widget.Button{Text: lang.L("Paste"), Icon: theme.ContentPasteIcon(), OnTapped: func() {
 		code := strings.TrimSpace(s.w.app.Clipboard().Content())
 		if code == "" {
-			refuse("The clipboard is empty: copy the code from your browser first.")
+			refuse(lang.L("The clipboard is empty: copy the code from your browser first."))
 			return
 		}
 		v.entry.SetText(code)
 		v.problem.Hide()
 	}}
-	v.copyLink = &widget.Button{Text: "Copy link", Icon: theme.ContentCopyIcon(), OnTapped: s.copyAuthURL}
+	v.copyLink = &widget.Button{Text: lang.L("Copy link"), Icon: theme.ContentCopyIcon(), OnTapped: s.copyAuthURL}
 	if s.authURL == "" {
 		v.copyLink.Disable()
 	}
-	v.cancel = &widget.Button{Text: "Cancel", Icon: theme.CancelIcon(), OnTapped: s.cancelByPerson}
-	v.submit = &widget.Button{Text: "Continue", Icon: theme.ConfirmIcon(), Importance: widget.HighImportance, OnTapped: submit}
+	v.cancel = &widget.Button{Text: lang.L("Cancel"), Icon: theme.CancelIcon(), OnTapped: s.cancelByPerson}
+	v.submit = &widget.Button{Text: lang.L("Continue"), Icon: theme.ConfirmIcon(), Importance: widget.HighImportance, OnTapped: submit}
 
-	intro := &widget.Label{Wrapping: fyne.TextWrapWord, Text: fmt.Sprintf(
-		"%s is open in your browser. After you allow access it shows a verification code: paste it here to finish signing in.", name)}
+	intro := &widget.Label{Wrapping: fyne.TextWrapWord, Text: lang.X("verifier.intro",
+		"{{.Provider}} is open in your browser. After you allow access it shows a verification code: paste it here to finish signing in.", map[string]any{"Provider": name})}
 	content := container.NewVBox(intro, container.NewBorder(nil, nil, nil, v.paste, v.entry), v.problem)
-	v.dialog = dialog.NewCustomWithoutButtons("Verification code for "+name, content, s.w.win)
+	v.dialog = dialog.NewCustomWithoutButtons(lang.X("verifier.title", "Verification code for {{.Provider}}", map[string]any{"Provider": name}), content, s.w.win)
 	v.dialog.SetButtons([]fyne.CanvasObject{v.cancel, v.copyLink, v.submit})
 
 	s.hideProgress()

@@ -41,6 +41,12 @@ const (
 func scanModule(t *testing.T, root string) (calls []call, problems []string) {
 	t.Helper()
 	fset := token.NewFileSet()
+	type file struct {
+		path string
+		src  []byte
+	}
+	var found []file
+	consts := map[string]map[string]string{} // directory -> constant name -> text
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -67,19 +73,53 @@ func scanModule(t *testing.T, root string) (calls []call, problems []string) {
 		if err != nil {
 			return err
 		}
-		c, p := scanFile(fset, path, src)
-		calls = append(calls, c...)
-		problems = append(problems, p...)
+		found = append(found, file{path, src})
+		dir := filepath.Dir(path)
+		if consts[dir] == nil {
+			consts[dir] = map[string]string{}
+		}
+		stringConsts(fset, path, src, consts[dir])
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
+	for _, f := range found {
+		c, p := scanFile(fset, f.path, f.src, consts[filepath.Dir(f.path)])
+		calls = append(calls, c...)
+		problems = append(problems, p...)
+	}
 	return calls, problems
 }
 
-// scanFile returns the L and X calls of one Go file.
-func scanFile(fset *token.FileSet, path string, src []byte) (calls []call, problems []string) {
+// stringConsts adds the package-level string constants of a file to consts
+// (so lang.L(waitingText) can be read).
+func stringConsts(fset *token.FileSet, path string, src []byte, consts map[string]string) {
+	f, err := parser.ParseFile(fset, path, src, parser.SkipObjectResolution)
+	if err != nil {
+		return
+	}
+	for _, d := range f.Decls {
+		gd, ok := d.(*ast.GenDecl)
+		if !ok || gd.Tok != token.CONST {
+			continue
+		}
+		for _, sp := range gd.Specs {
+			vs := sp.(*ast.ValueSpec)
+			for i, n := range vs.Names {
+				if i < len(vs.Values) {
+					if s, ok := constString(vs.Values[i], nil); ok {
+						consts[n.Name] = s
+					}
+				}
+			}
+		}
+	}
+}
+
+// scanFile returns the L and X calls of one Go file; consts are the
+// string constants of its package.
+func scanFile(fset *token.FileSet, path string, src []byte, consts map[string]string) (calls []call, problems []string) {
 	f, err := parser.ParseFile(fset, path, src, parser.SkipObjectResolution)
 	if err != nil {
 		return nil, []string{err.Error()}
@@ -129,7 +169,7 @@ func scanFile(fset *token.FileSet, path string, src []byte) (calls []call, probl
 		if len(args) == 0 {
 			return true
 		}
-		s, ok := constString(args[0])
+		s, ok := constString(args[0], consts)
 		if !ok {
 			problems = append(problems, fmt.Sprintf("%s: %s.%s needs a string literal as its first argument, so that this test can see the key", pos, id.Name, sel.Sel.Name))
 			return true
@@ -141,7 +181,7 @@ func scanFile(fset *token.FileSet, path string, src []byte) (calls []call, probl
 				problems = append(problems, pos+": X needs a fallback")
 				return true
 			}
-			fb, ok := constString(args[0])
+			fb, ok := constString(args[0], consts)
 			if !ok {
 				problems = append(problems, fmt.Sprintf("%s: %s.X needs a string literal as its fallback", pos, id.Name))
 				return true
@@ -160,7 +200,7 @@ func scanFile(fset *token.FileSet, path string, src []byte) (calls []call, probl
 							c.literal = false
 							break
 						}
-						k, ok := constString(kv.Key)
+						k, ok := constString(kv.Key, consts)
 						if !ok {
 							c.literal = false
 							break
@@ -176,9 +216,13 @@ func scanFile(fset *token.FileSet, path string, src []byte) (calls []call, probl
 	return calls, problems
 }
 
-// constString evaluates a string literal or a sum of them.
-func constString(e ast.Expr) (string, bool) {
+// constString evaluates a string literal, a constant of the package, or a
+// sum of them.
+func constString(e ast.Expr, consts map[string]string) (string, bool) {
 	switch e := e.(type) {
+	case *ast.Ident:
+		s, ok := consts[e.Name]
+		return s, ok
 	case *ast.BasicLit:
 		if e.Kind != token.STRING {
 			return "", false
@@ -189,11 +233,11 @@ func constString(e ast.Expr) (string, bool) {
 		if e.Op != token.ADD {
 			return "", false
 		}
-		a, ok1 := constString(e.X)
-		b, ok2 := constString(e.Y)
+		a, ok1 := constString(e.X, consts)
+		b, ok2 := constString(e.Y, consts)
 		return a + b, ok1 && ok2
 	case *ast.ParenExpr:
-		return constString(e.X)
+		return constString(e.X, consts)
 	}
 	return "", false
 }
@@ -414,7 +458,7 @@ func f() {
 	_ = lang.X("signin.bad", "Hello {{.Who}}", map[string]any{"Name": name})
 	_ = lang.L(name)
 }`
-	calls, problems := scanFile(token.NewFileSet(), "p.go", []byte(src))
+	calls, problems := scanFile(token.NewFileSet(), "p.go", []byte(src), nil)
 	if len(calls) != 3 || len(problems) != 1 || !strings.Contains(problems[0], "needs a string literal") {
 		t.Fatalf("scan: %d calls, problems %q", len(calls), problems)
 	}

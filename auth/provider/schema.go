@@ -1,5 +1,7 @@
 package provider
 
+import "latchkey/assets/lang"
+
 // This file: what an entry of each protocol holds, as data, so that an
 // editor (the window's form) shows the fields a protocol needs without
 // deciding protocol questions itself.
@@ -72,39 +74,39 @@ func SchemaOf(p Protocol) Schema {
 	confidential := &Cond{Key: "token_endpoint_auth", Value: AuthNone, Not: true}
 	switch p {
 	case OAuth2:
-		return Schema{ClientIDLabel: "Client id", SecretLabel: "Client secret",
-			CustomNote: "Any OAuth 2.0 provider: give its endpoints from its documentation.", Fields: []FieldSpec{
-				{Key: "client_secret", Label: "Client secret", Kind: FieldSecret, Needed: confidential},
+		return Schema{ClientIDLabel: lang.L("Client id"), SecretLabel: lang.L("Client secret"),
+			CustomNote: lang.L("Any OAuth 2.0 provider: give its endpoints from its documentation."), Fields: []FieldSpec{
+				{Key: "client_secret", Label: lang.L("Client secret"), Kind: FieldSecret, Needed: confidential},
 				// A device-only provider (RFC 8628) has no authorization endpoint.
-				{Key: "authorize_url", Label: "Authorization endpoint", Kind: FieldURL, Needed: &Cond{Key: "device_authorization_url"}},
-				{Key: "access_token_url", Label: "Token endpoint", Kind: FieldURL, Needed: always},
-				{Key: "device_authorization_url", Label: "Device authorization endpoint (optional)", Kind: FieldURL},
-				{Key: "userinfo_url", Label: "Userinfo endpoint (optional)", Kind: FieldURL},
-				{Key: "revoke_url", Label: "Revocation endpoint (optional)", Kind: FieldURL},
-				{Key: "scopes", Label: "Scopes (separated by spaces)", Kind: FieldScopes},
-				{Key: "token_endpoint_auth", Label: "Client authentication", Kind: FieldChoice},
+				{Key: "authorize_url", Label: lang.L("Authorization endpoint"), Kind: FieldURL, Needed: &Cond{Key: "device_authorization_url"}},
+				{Key: "access_token_url", Label: lang.L("Token endpoint"), Kind: FieldURL, Needed: always},
+				{Key: "device_authorization_url", Label: lang.L("Device authorization endpoint (optional)"), Kind: FieldURL},
+				{Key: "userinfo_url", Label: lang.L("Userinfo endpoint (optional)"), Kind: FieldURL},
+				{Key: "revoke_url", Label: lang.L("Revocation endpoint (optional)"), Kind: FieldURL},
+				{Key: "scopes", Label: lang.L("Scopes (separated by spaces)"), Kind: FieldScopes},
+				{Key: "token_endpoint_auth", Label: lang.L("Client authentication"), Kind: FieldChoice},
 			}}
 	case OIDC:
-		return Schema{ClientIDLabel: "Client id", SecretLabel: "Client secret", Discovers: true, DefaultScopes: "openid profile email",
-			CustomNote: "Any OpenID Connect provider: give its issuer, and Latchkey reads the rest from its discovery document.", Fields: []FieldSpec{
-				{Key: "client_secret", Label: "Client secret", Kind: FieldSecret, Needed: confidential},
-				{Key: "issuer", Label: "Issuer", Kind: FieldURL, Needed: always},
-				{Key: "scopes", Label: "Scopes (separated by spaces)", Kind: FieldScopes},
-				{Key: "token_endpoint_auth", Label: "Client authentication", Kind: FieldChoice},
+		return Schema{ClientIDLabel: lang.L("Client id"), SecretLabel: lang.L("Client secret"), Discovers: true, DefaultScopes: "openid profile email",
+			CustomNote: lang.L("Any OpenID Connect provider: give its issuer, and Latchkey reads the rest from its discovery document."), Fields: []FieldSpec{
+				{Key: "client_secret", Label: lang.L("Client secret"), Kind: FieldSecret, Needed: confidential},
+				{Key: "issuer", Label: lang.L("Issuer"), Kind: FieldURL, Needed: always},
+				{Key: "scopes", Label: lang.L("Scopes (separated by spaces)"), Kind: FieldScopes},
+				{Key: "token_endpoint_auth", Label: lang.L("Client authentication"), Kind: FieldChoice},
 			}}
 	case OAuth1:
 		rsa := &Cond{Key: "signature_method", Value: "RSA-SHA1"}
 		notRSA := &Cond{Key: "signature_method", Value: "RSA-SHA1", Not: true}
-		return Schema{ClientIDLabel: "Consumer key", SecretLabel: "Consumer secret",
-			CustomNote: "Any OAuth 1.0a provider: give its three endpoints and how requests are signed.", Fields: []FieldSpec{
-				{Key: "signature_method", Label: "Signature method", Kind: FieldChoice},
-				{Key: "client_secret", Label: "Consumer secret", Kind: FieldSecret, Needed: notRSA, Shown: notRSA},
-				{Key: "rsa_key_file", Label: "RSA private key (PEM file)", Kind: FieldKeyFile, Needed: rsa, Shown: rsa},
-				{Key: "request_token_url", Label: "Request-token endpoint", Kind: FieldURL, Needed: always},
-				{Key: "authorize_url", Label: "Authorization page", Kind: FieldURL, Needed: always},
-				{Key: "access_token_url", Label: "Access-token endpoint", Kind: FieldURL, Needed: always},
-				{Key: "userinfo_url", Label: "Profile endpoint (optional)", Kind: FieldURL},
-				{Key: "callback", Label: "After you allow access", Kind: FieldChoice},
+		return Schema{ClientIDLabel: lang.L("Consumer key"), SecretLabel: lang.L("Consumer secret"),
+			CustomNote: lang.L("Any OAuth 1.0a provider: give its three endpoints and how requests are signed."), Fields: []FieldSpec{
+				{Key: "signature_method", Label: lang.L("Signature method"), Kind: FieldChoice},
+				{Key: "client_secret", Label: lang.L("Consumer secret"), Kind: FieldSecret, Needed: notRSA, Shown: notRSA},
+				{Key: "rsa_key_file", Label: lang.L("RSA private key (PEM file)"), Kind: FieldKeyFile, Needed: rsa, Shown: rsa},
+				{Key: "request_token_url", Label: lang.L("Request-token endpoint"), Kind: FieldURL, Needed: always},
+				{Key: "authorize_url", Label: lang.L("Authorization page"), Kind: FieldURL, Needed: always},
+				{Key: "access_token_url", Label: lang.L("Access-token endpoint"), Kind: FieldURL, Needed: always},
+				{Key: "userinfo_url", Label: lang.L("Profile endpoint (optional)"), Kind: FieldURL},
+				{Key: "callback", Label: lang.L("After you allow access"), Kind: FieldChoice},
 			}}
 	}
 	return Schema{}

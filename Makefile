@@ -59,10 +59,12 @@ smoke: build
 
 # screenshot(s): the smoke run's pictures of the real window (a provider
 # signed in; the demo before, after its sign-in and stopped), kept as
-# docs/window.png and docs/demo-1.png … demo-3.png for the README.
+# docs/window.png and docs/demo-1.png … demo-3.png for the README, and the
+# window in Korean as docs/window-ko.png.
 screenshot screenshots: deps-test modules smoke
 	cp bin/window.png docs/window.png
 	cp bin/demo-1.png bin/demo-2.png bin/demo-3.png docs/
+	cp bin/window-ko.png docs/window-ko.png
 
 # bench: Go benchmarks against the real Secret Service; prints medians and
 # ratios against each package's Baseline benchmark from the same run.

@@ -37,29 +37,31 @@ const defaultIssuerDelay = 600 * time.Millisecond
 // choice is one option of a choice field: what is written, what is read.
 type choice struct{ value, label string }
 
-var (
-	tokenAuthChoices = []choice{
-		{provider.AuthNone, "None: a public client, no secret (none)"},
-		{provider.AuthBasic, "Client secret in an HTTP Basic header (client_secret_basic)"},
-		{provider.AuthPost, "Client secret in the request body (client_secret_post)"},
+// choicesFor are the options of each choice field a schema names, in the
+// person's language.
+func choicesFor(key string) []choice {
+	switch key {
+	case "token_endpoint_auth":
+		return []choice{
+			{provider.AuthNone, lang.X("choice.auth.none", "None: a public client, no secret (none)")},
+			{provider.AuthBasic, lang.X("choice.auth.basic", "Client secret in an HTTP Basic header (client_secret_basic)")},
+			{provider.AuthPost, lang.X("choice.auth.post", "Client secret in the request body (client_secret_post)")},
+		}
+	case "signature_method":
+		return []choice{
+			{"HMAC-SHA1", lang.X("choice.sig.hmacsha1", "HMAC-SHA1 (with the consumer secret)")},
+			{"HMAC-SHA256", lang.X("choice.sig.hmacsha256", "HMAC-SHA256 (with the consumer secret)")},
+			{"RSA-SHA1", lang.X("choice.sig.rsasha1", "RSA-SHA1 (with your RSA private key)")},
+			{"PLAINTEXT", lang.X("choice.sig.plaintext", "PLAINTEXT (the consumer secret as is; https only)")},
+		}
+	case "callback":
+		return []choice{
+			{provider.CallbackLoopback, lang.X("choice.callback.loopback", "Back to Latchkey on this computer (loopback)")},
+			{provider.CallbackOOB, lang.X("choice.callback.oob", "The provider shows a code to paste (oob)")},
+		}
 	}
-	signatureChoices = []choice{
-		{"HMAC-SHA1", "HMAC-SHA1 (with the consumer secret)"},
-		{"HMAC-SHA256", "HMAC-SHA256 (with the consumer secret)"},
-		{"RSA-SHA1", "RSA-SHA1 (with your RSA private key)"},
-		{"PLAINTEXT", "PLAINTEXT (the consumer secret as is; https only)"},
-	}
-	callbackChoices = []choice{
-		{provider.CallbackLoopback, "Back to Latchkey on this computer (loopback)"},
-		{provider.CallbackOOB, "The provider shows a code to paste (oob)"},
-	}
-	// choicesFor are the options of each choice field a schema names.
-	choicesFor = map[string][]choice{
-		"token_endpoint_auth": tokenAuthChoices,
-		"signature_method":    signatureChoices,
-		"callback":            callbackChoices,
-	}
-)
+	return nil
+}
 
 // formField is one field of the editor: its label, its input (an entry,
 // or a choice), the message beside it, and its check.
@@ -268,7 +270,7 @@ func (e *editor) name() string {
 	if v := e.byKey["id"].value(); v != "" {
 		return v
 	}
-	return "the provider"
+	return lang.X("editor.theprovider", "the provider")
 }
 
 // addFields builds the form's fields for its protocol and preset, from
@@ -276,8 +278,8 @@ func (e *editor) name() string {
 // question itself.
 func (e *editor) addFields() {
 	schema := provider.SchemaOf(e.protocol)
-	e.add(&formField{key: "id", label: "Id", check: e.checkID}).entry.SetPlaceHolder("work")
-	name := e.add(&formField{key: "name", label: "Name"})
+	e.add(&formField{key: "id", label: lang.X("editor.id", "Id"), check: e.checkID}).entry.SetPlaceHolder("work")
+	name := e.add(&formField{key: "name", label: lang.X("editor.name", "Name")})
 	name.entry.SetPlaceHolder(lang.L("Work SSO"))
 	if e.preset != nil {
 		name.entry.SetPlaceHolder(e.preset.Name)
@@ -285,7 +287,7 @@ func (e *editor) addFields() {
 	clientLabel := schema.ClientIDLabel
 	e.add(&formField{key: "client_id", label: clientLabel, check: func(v string) string {
 		if v == "" {
-			return fmt.Sprintf("Copy the %s of the app you registered at %s.", strings.ToLower(clientLabel), e.name())
+			return lang.X("editor.clientid.empty", "Copy the {{.Field}} of the app you registered at {{.Provider}}.", map[string]any{"Field": strings.ToLower(clientLabel), "Provider": e.name()})
 		}
 		return ""
 	}})
@@ -312,7 +314,7 @@ func (e *editor) addFields() {
 			if spec.Shown != nil {
 				sh = shown
 			}
-			e.addChoice(spec.Key, spec.Label, choicesFor[spec.Key], sh)
+			e.addChoice(spec.Key, spec.Label, choicesFor(spec.Key), sh)
 		}
 	}
 }
@@ -388,7 +390,7 @@ func (e *editor) addURL(key, label string, required func() bool) {
 	e.add(&formField{key: key, label: label, check: func(v string) string {
 		if v == "" {
 			if required() {
-				return fmt.Sprintf("Give the %s's address, from %s's documentation.", strings.ToLower(strings.TrimSuffix(label, " (optional)")), e.name())
+				return lang.X("editor.url.empty", "Give the {{.Field}}'s address, from {{.Provider}}'s documentation.", map[string]any{"Field": strings.ToLower(strings.TrimSuffix(label, lang.X("editor.optional", " (optional)"))), "Provider": e.name()})
 			}
 			return ""
 		}
@@ -399,13 +401,13 @@ func (e *editor) addURL(key, label string, required func() bool) {
 // urlProblem says what is wrong with an endpoint address, or "".
 func urlProblem(v string) string {
 	if err := provider.CheckEndpoint(v); err != nil {
-		return "This address " + err.Error() + "."
+		return lang.X("editor.url.bad", "This address {{.Problem}}.", map[string]any{"Problem": err.Error()})
 	}
 	return ""
 }
 
 func (e *editor) addScopes() {
-	e.add(&formField{key: "scopes", label: "Scopes (separated by spaces)"}).entry.SetPlaceHolder("openid email")
+	e.add(&formField{key: "scopes", label: lang.L("Scopes (separated by spaces)")}).entry.SetPlaceHolder("openid email")
 }
 
 func (e *editor) addChoice(key, label string, choices []choice, shown func() bool) {
@@ -416,9 +418,9 @@ func (e *editor) addChoice(key, label string, choices []choice, shown func() boo
 // to the keychain, never into the file.
 func (e *editor) addSecret(needed func() bool) {
 	label := provider.SchemaOf(e.protocol).SecretLabel
-	f := e.add(&formField{key: "client_secret", label: label + " (kept in your keychain)", check: func(v string) string {
+	f := e.add(&formField{key: "client_secret", label: lang.X("editor.secret.label", "{{.Field}} (kept in your keychain)", map[string]any{"Field": label}), check: func(v string) string {
 		if v == "" && needed() && !e.hasSecret {
-			return fmt.Sprintf("%s needs the %s: paste the one it showed when you registered the app.", e.name(), strings.ToLower(label))
+			return lang.X("editor.secret.empty", "{{.Provider}} needs the {{.Field}}: paste the one it showed when you registered the app.", map[string]any{"Provider": e.name(), "Field": strings.ToLower(label)})
 		}
 		return ""
 	}})
@@ -428,12 +430,12 @@ func (e *editor) addSecret(needed func() bool) {
 // addKeyFile adds the RSA private key's path, shown when shown() says so;
 // the file is read in the background as it is typed.
 func (e *editor) addKeyFile(shown func() bool) {
-	e.add(&formField{key: "rsa_key_file", label: "RSA private key (PEM file)", shown: shown, check: func(v string) string {
+	e.add(&formField{key: "rsa_key_file", label: lang.L("RSA private key (PEM file)"), shown: shown, check: func(v string) string {
 		switch {
 		case v == "":
-			return "RSA-SHA1 signs with your RSA private key: give the path of its PEM file."
+			return lang.L("RSA-SHA1 signs with your RSA private key: give the path of its PEM file.")
 		case !e.keyReady || e.keyPath != v:
-			return "Reading the key file…"
+			return lang.L("Reading the key file…")
 		}
 		return e.keyMsg
 	}}).entry.SetPlaceHolder("/home/you/.ssh/provider-key.pem")
@@ -444,13 +446,13 @@ func (e *editor) addKeyFile(shown func() bool) {
 func (e *editor) checkID(v string) string {
 	switch {
 	case v == "":
-		return "Give the provider an id, like work: lowercase letters, digits and dashes."
+		return lang.L("Give the provider an id, like work: lowercase letters, digits and dashes.")
 	case len(v) > provider.MaxIDLen:
-		return fmt.Sprintf("The id is %d bytes long; the keychain takes at most %d: choose a shorter one.", len(v), provider.MaxIDLen)
+		return lang.X("editor.id.long", "The id is {{.N}} bytes long; the keychain takes at most {{.Max}}: choose a shorter one.", map[string]any{"N": len(v), "Max": provider.MaxIDLen})
 	case !provider.ValidID(v):
-		return "Use lowercase letters, digits and dashes, starting with a letter or digit."
+		return lang.L("Use lowercase letters, digits and dashes, starting with a letter or digit.")
 	case (e.orig == nil || v != e.orig.ID) && e.w.idTaken(v):
-		return fmt.Sprintf("Another provider has the id %s already: choose another.", v)
+		return lang.X("editor.id.taken", "Another provider has the id {{.ID}} already: choose another.", map[string]any{"ID": v})
 	}
 	return ""
 }
@@ -499,10 +501,10 @@ func (e *editor) checkParam(pp provider.PresetParam, v string) string {
 		if pp.Default != "" {
 			return ""
 		}
-		return fmt.Sprintf("Give the %s, like %s.", strings.ToLower(pp.Label), pp.Example)
+		return lang.X("editor.param.empty", "Give the {{.Field}}, like {{.Example}}.", map[string]any{"Field": strings.ToLower(pp.Label), "Example": pp.Example})
 	}
 	if strings.ContainsAny(v, " \t{}\"<>") {
-		return fmt.Sprintf("The %s cannot hold spaces, quotes, braces or angle brackets.", strings.ToLower(pp.Label))
+		return lang.X("editor.param.chars", "The {{.Field}} cannot hold spaces, quotes, braces or angle brackets.", map[string]any{"Field": strings.ToLower(pp.Label)})
 	}
 	params := e.params(true)
 	params[pp.Name] = v
@@ -518,14 +520,14 @@ func (e *editor) checkParam(pp provider.PresetParam, v string) string {
 			continue
 		}
 		if strings.Contains(tmpl, "://{"+pp.Name+"}") && strings.ContainsAny(v, ":/") {
-			return fmt.Sprintf("Give the %s alone, like %s: no https:// and no path.", strings.ToLower(pp.Label), pp.Example)
+			return lang.X("editor.param.alone", "Give the {{.Field}} alone, like {{.Example}}: no https:// and no path.", map[string]any{"Field": strings.ToLower(pp.Label), "Example": pp.Example})
 		}
 		filled, ok := fill(tmpl, params)
 		if !ok {
 			continue // another placeholder is still missing
 		}
 		if err := provider.CheckEndpoint(filled); err != nil {
-			return fmt.Sprintf("With this %s, the %s %s.", strings.ToLower(pp.Label), n, err)
+			return lang.X("editor.param.url", "With this {{.Field}}, the {{.Endpoint}} {{.Problem}}.", map[string]any{"Field": strings.ToLower(pp.Label), "Endpoint": n, "Problem": err.Error()})
 		}
 	}
 	return ""
@@ -577,9 +579,9 @@ func (e *editor) redirectURI() string {
 // build lays the form out in a dialog.
 func (e *editor) build() {
 	w := e.w
-	title := "Add " + e.kindName()
+	title := lang.X("editor.title.add", "Add {{.Kind}}", map[string]any{"Kind": e.kindName()})
 	if e.orig != nil {
-		title = "Edit " + e.orig.DisplayName()
+		title = lang.X("editor.title.edit", "Edit {{.Provider}}", map[string]any{"Provider": e.orig.DisplayName()})
 	}
 	var intro []fyne.CanvasObject
 	if e.preset != nil {
@@ -592,9 +594,9 @@ func (e *editor) build() {
 	}
 	e.redirect = &widget.Label{TextStyle: fyne.TextStyle{Monospace: true}, Selectable: true, Wrapping: fyne.TextWrapBreak}
 	e.copyRedirect = &widget.Button{Text: lang.L("Copy"), Icon: theme.ContentCopyIcon(), OnTapped: e.copyRedirectURI}
-	redirectNote := "Register it as the app's redirect (callback) URI. The sign-in comes back to this computer on a free port each time; providers that follow RFC 8252 accept any port for it."
+	redirectNote := lang.L("Register it as the app's redirect (callback) URI. The sign-in comes back to this computer on a free port each time; providers that follow RFC 8252 accept any port for it.")
 	if e.preset != nil && !e.preset.AnyPort {
-		redirectNote = "Register it as the app's redirect (callback) URI. If " + e.preset.Name + " wants an exact port, register one (e.g. http://127.0.0.1:8400/callback/…) and add the same redirect_uri to the entry in providers.toml."
+		redirectNote = lang.X("editor.redirect.port", "Register it as the app's redirect (callback) URI. If {{.Provider}} wants an exact port, register one (e.g. http://127.0.0.1:8400/callback/…) and add the same redirect_uri to the entry in providers.toml.", map[string]any{"Provider": e.preset.Name})
 	}
 	e.redirectBox = container.NewVBox(fieldName(lang.L("Redirect URI to register")),
 		container.NewBorder(nil, nil, nil, e.copyRedirect, e.redirect), quietWrapped(redirectNote))
@@ -606,7 +608,7 @@ func (e *editor) build() {
 	e.secretBox = container.NewVBox(e.secretNote, container.NewHBox(e.moveSecret))
 	e.secretBox.Hide()
 	if e.orig != nil && e.secretInFile != "" {
-		e.secretNote.SetText("The client secret of " + e.orig.DisplayName() + " is written in providers.toml. Latchkey can keep it in your keychain instead and take it out of the file.")
+		e.secretNote.SetText(lang.X("editor.secret.infile", "The client secret of {{.Provider}} is written in providers.toml. Latchkey can keep it in your keychain instead and take it out of the file.", map[string]any{"Provider": e.orig.DisplayName()}))
 		e.secretBox.Show()
 	} else if e.orig != nil && e.orig.ClientSecretInKeychain {
 		if f := e.byKey["client_secret"]; f != nil {
@@ -656,7 +658,7 @@ func (e *editor) kindName() string {
 	if e.preset != nil {
 		return e.preset.Name
 	}
-	return auth.CapabilitiesOf(&provider.Provider{Protocol: e.protocol}).Protocol + " provider"
+	return lang.X("editor.kind", "{{.Protocol}} provider", map[string]any{"Protocol": auth.CapabilitiesOf(&provider.Provider{Protocol: e.protocol}).Protocol})
 }
 
 // quietWrapped is secondary text that wraps.
@@ -736,7 +738,7 @@ func (e *editor) recheck() {
 	}
 	if e.preset != nil {
 		if _, ok := e.registerURL(); ok {
-			e.register.SetText("Register an app at " + e.preset.Name)
+			e.register.SetText(lang.X("editor.register", "Register an app at {{.Provider}}", map[string]any{"Provider": e.preset.Name}))
 			e.register.Show()
 		} else {
 			e.register.Hide()
@@ -771,14 +773,14 @@ func (e *editor) registerURL() (*url.URL, bool) {
 func (e *editor) openRegister() {
 	if u, ok := e.registerURL(); ok {
 		if err := e.w.openURL(u); err != nil {
-			e.say(widget.DangerImportance, "Your browser did not open. Open "+u.String()+" yourself.")
+			e.say(widget.DangerImportance, lang.X("editor.nobrowser", "Your browser did not open. Open {{.URL}} yourself.", map[string]any{"URL": u.String()}))
 		}
 	}
 }
 
 func (e *editor) copyRedirectURI() {
 	e.w.app.Clipboard().SetContent(e.redirect.Text)
-	e.say(widget.SuccessImportance, "Redirect URI copied.")
+	e.say(widget.SuccessImportance, lang.L("Redirect URI copied."))
 }
 
 // say shows msg under the form.
@@ -808,7 +810,7 @@ func (e *editor) discover() {
 	}
 	gen := e.discGen
 	e.discovery.Importance = widget.MediumImportance
-	e.discovery.SetText("Looking up " + iss + "…")
+	e.discovery.SetText(lang.X("editor.discovery.looking", "Looking up {{.Issuer}}…", map[string]any{"Issuer": iss}))
 	e.discovery.Show()
 	ctx, cancel := background()
 	run := func() {
@@ -841,20 +843,24 @@ func (e *editor) discover() {
 func (e *editor) discovered(info auth.IssuerInfo, err error) {
 	if err != nil {
 		e.discovery.Importance = widget.DangerImportance
-		e.discovery.SetText("Latchkey could not read this issuer's discovery document: " + auth.Describe(err, auth.Window))
+		e.discovery.SetText(lang.X("editor.discovery.failed", "Latchkey could not read this issuer's discovery document: {{.Words}}", map[string]any{"Words": auth.Describe(err, auth.Window)}))
 		return
 	}
-	lines := []string{"Found " + info.Issuer + ":", "• signs in at " + info.AuthorizationEndpoint, "• issues tokens at " + info.TokenEndpoint}
+	lines := []string{
+		lang.X("editor.discovery.found", "Found {{.Issuer}}:", map[string]any{"Issuer": info.Issuer}),
+		"• " + lang.X("editor.discovery.signsin", "signs in at {{.URL}}", map[string]any{"URL": info.AuthorizationEndpoint}),
+		"• " + lang.X("editor.discovery.tokens", "issues tokens at {{.URL}}", map[string]any{"URL": info.TokenEndpoint}),
+	}
 	if info.UserinfoEndpoint != "" {
-		lines = append(lines, "• tells who you are at "+info.UserinfoEndpoint)
+		lines = append(lines, "• "+lang.X("editor.discovery.userinfo", "tells who you are at {{.URL}}", map[string]any{"URL": info.UserinfoEndpoint}))
 	}
 	if info.RevocationEndpoint != "" {
-		lines = append(lines, "• revokes tokens at "+info.RevocationEndpoint+" when you sign out")
+		lines = append(lines, "• "+lang.X("editor.discovery.revokes", "revokes tokens at {{.URL}} when you sign out", map[string]any{"URL": info.RevocationEndpoint}))
 	}
 	if info.Device() {
-		lines = append(lines, "• offers sign-in with a code")
+		lines = append(lines, "• "+lang.L("offers sign-in with a code"))
 	} else {
-		lines = append(lines, "• does not offer sign-in with a code")
+		lines = append(lines, "• "+lang.L("does not offer sign-in with a code"))
 	}
 	e.discovery.Importance = widget.SuccessImportance
 	e.discovery.SetText(strings.Join(lines, "\n"))
@@ -890,9 +896,9 @@ func (e *editor) readKeyFile(gen int, path string) {
 			var ke *oauth1.KeyFileError
 			switch {
 			case errors.As(err, &ke):
-				e.keyMsg = "This file " + ke.Problem + "."
+				e.keyMsg = lang.X("editor.key.bad", "This file {{.Problem}}.", map[string]any{"Problem": ke.Problem})
 			case err != nil:
-				e.keyMsg = "This file cannot be read as an RSA private key."
+				e.keyMsg = lang.L("This file cannot be read as an RSA private key.")
 			}
 			e.changed()
 		})
@@ -1017,7 +1023,7 @@ func (e *editor) saveTapped() {
 	e.cancel.Disable()
 	e.activity.Show()
 	e.activity.Start()
-	e.say(widget.MediumImportance, "Saving…")
+	e.say(widget.MediumImportance, lang.L("Saving…"))
 	w := e.w
 	w.afterEdit(evSaved, pl.path, pl.id, func() error { return w.commit(pl) }, func(err error, cfg *provider.Config) {
 		e.saving = false
@@ -1074,11 +1080,11 @@ func (w *window) sayProblems(cfg *provider.Config, id string) {
 	if len(probs) == 0 {
 		return
 	}
-	lines := []string{"Latchkey saved the entry, but cannot use it until these are fixed in " + cfg.Path + ":"}
+	lines := []string{lang.X("editor.saved.problems", "Latchkey saved the entry, but cannot use it until these are fixed in {{.Path}}:", map[string]any{"Path": cfg.Path})}
 	for _, p := range probs {
 		lines = append(lines, "• "+p.Short())
 	}
-	w.showError("Saved, but "+id+" cannot be used yet", strings.Join(lines, "\n"))
+	w.showError(lang.X("editor.saved.unusable", "Saved, but {{.ID}} cannot be used yet", map[string]any{"ID": id}), strings.Join(lines, "\n"))
 }
 
 // moveSecretToKeychain does what `latchkey providers secret ID` does for

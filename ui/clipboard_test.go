@@ -23,8 +23,8 @@ func TestCopyAndReveal(t *testing.T) {
 	for _, tc := range []struct {
 		button, want, flash string
 	}{
-		{"Copy token", token, "Copied the access token to the clipboard."},
-		{"Copy header", "Authorization: Bearer " + token, "Copied the Authorization header line to the clipboard."},
+		{"Copy token", token, "Copied the access token. The clipboard is cleared in 30 s."},
+		{"Copy header", "Authorization: Bearer " + token, "Copied the Authorization header line. The clipboard is cleared in 30 s."},
 	} {
 		h.app.Clipboard().SetContent("something else")
 		test.Tap(h.button(h.w.win.Content(), tc.button))

@@ -63,6 +63,9 @@ func (w *window) newTrayNote() dialog.Dialog {
 // put on the clipboard (if the clipboard still holds it), close the
 // window (which ends what it started: see NewWindow), then quit.
 func (w *window) quit() {
+	if w.quitting {
+		return
+	}
 	w.forget()
 	w.quitting = true
 	w.win.Close()

@@ -28,16 +28,14 @@ const (
 	noticeNeedsSignIn = "needs-signin" // the provider refused the token or its refresh
 )
 
-// tell shows a notification (App.SendNotification), when the setting
-// allows. It is sent off the UI goroutine: on Linux it is a D-Bus call to
-// the desktop's notification server.
+// tell shows a notification (App.SendNotification, off the UI goroutine:
+// on Linux it is a D-Bus call to the desktop's notification server), when
+// the setting allows.
 func (w *window) tell(title, content string) {
 	if !w.settings.notify {
 		return
 	}
-	n := fyne.NewNotification(title, content)
-	app := w.app
-	go app.SendNotification(n)
+	w.sendNotification(fyne.NewNotification(title, content))
 }
 
 // signInEnded announces the outcome of a sign-in that finished while the

@@ -31,7 +31,7 @@ func (w *window) setUpDesktop() {
 			if found && !w.quitting {
 				w.tray = da
 				da.SetSystemTrayIcon(Icon)
-				da.SetSystemTrayWindow(w.win) // a click on the icon shows the window
+				da.SetSystemTrayWindow(w.win)          // a click on the icon shows the window
 				w.win.SetCloseIntercept(w.closeWindow) // SetSystemTrayWindow set its own
 				w.updateTray()
 			}

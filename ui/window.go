@@ -108,6 +108,9 @@ type options struct {
 	// called off the UI goroutine, and only when the app is a
 	// desktop.App. nil: systemTrayAvailable.
 	trayAvailable func() bool
+	// sendNotification shows a notification; nil: App.SendNotification,
+	// in a goroutine of its own (on Linux it is a D-Bus call).
+	sendNotification func(*fyne.Notification)
 }
 
 // event names a background result applied to the window.
@@ -199,6 +202,9 @@ func newWindow(a fyne.App, svc *auth.Service, opts options) *window {
 	}
 	if opts.trayAvailable == nil {
 		opts.trayAvailable = systemTrayAvailable
+	}
+	if opts.sendNotification == nil {
+		opts.sendNotification = func(n *fyne.Notification) { go a.SendNotification(n) }
 	}
 	w := &window{
 		options:    opts,

@@ -200,19 +200,23 @@ func (w *window) settingsForm() fyne.CanvasObject {
 		w.setSettings(s)
 	}
 
-	notify := widget.NewCheck(lang.L("Show notifications"), func(on bool) {
+	// The check boxes are set before they are told what to do, so that
+	// opening the dialog changes nothing.
+	notify := widget.NewCheck(lang.L("Show notifications"), nil)
+	notify.SetChecked(s.notify)
+	notify.OnChanged = func(on bool) {
 		s := w.settings
 		s.notify = on
 		w.setSettings(s)
-	})
-	notify.SetChecked(s.notify)
+	}
 
-	tray := widget.NewCheck(lang.L("Keep running in the system tray when the window is closed"), func(on bool) {
+	tray := widget.NewCheck(lang.L("Keep running in the system tray when the window is closed"), nil)
+	tray.SetChecked(s.keepInTray)
+	tray.OnChanged = func(on bool) {
 		s := w.settings
 		s.keepInTray = on
 		w.setSettings(s)
-	})
-	tray.SetChecked(s.keepInTray)
+	}
 	var trayNote fyne.CanvasObject = layoutNone()
 	if w.tray == nil {
 		tray.Disable()

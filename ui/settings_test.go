@@ -158,3 +158,19 @@ func TestSettingsButtonInEmptyState(t *testing.T) {
 		t.Errorf("the Settings button shows %q", settingsText(h.overlay()))
 	}
 }
+
+func TestOpeningSettingsChangesNothing(t *testing.T) {
+	h := newHarness(t, setup{toml: workTOML}).start()
+	h.w.showSettings()
+	for _, key := range []string{prefClearAfter, prefNotify, prefKeepInTray, prefLanguage, prefTheme} {
+		if got := h.app.Preferences().String(key); got != "" {
+			t.Errorf("opening Settings wrote %s = %q", key, got)
+		}
+	}
+	if got := h.app.Preferences().IntWithFallback(prefClearAfter, -1); got != -1 {
+		t.Errorf("opening Settings wrote %s = %d", prefClearAfter, got)
+	}
+	if got := h.app.Preferences().BoolWithFallback(prefNotify, false); got {
+		t.Errorf("opening Settings wrote %s", prefNotify)
+	}
+}

@@ -286,3 +286,24 @@ func TestCloseQuitsWhenTraySettingOff(t *testing.T) {
 		t.Errorf("with the setting off, close: quitting %v, hidden %v", h.w.quitting, h.w.hidden)
 	}
 }
+
+func TestTraySignInAgain(t *testing.T) {
+	idp := authtest.NewOAuth2(t)
+	h := newHarness(t, setup{toml: idpTOML(idp), desktop: true, trayFound: true}).start()
+	h.signIn(0, true)
+	refused := *h.w.status[0].Account
+	refused.NeedsSignIn = true
+	h.showAccount(0, &refused)
+	h.w.hide()
+	h.trayItem("Test IdP", "Sign in again…").Action()
+	h.wait(evSignIn) // (the sign-in's end touches the window: read it after)
+	if h.w.hidden {
+		t.Error("Sign in again… did not bring the window up")
+	}
+	if st := h.w.status[0]; st.Account == nil || st.State != auth.StateValid {
+		t.Errorf("after the tray's Sign in again… the state is %q", st.State)
+	}
+	if got := h.traySays(); !strings.Contains(got, ">Copy the access token") {
+		t.Errorf("after signing in again the tray reads:\n%s", got)
+	}
+}

@@ -63,7 +63,7 @@ func TestIDTokenClaimsAndCopy(t *testing.T) {
 	if got := h.app.Clipboard().Content(); got != stored.Token.IDToken {
 		t.Errorf("Copy id_token put %q on the clipboard, want exactly the id_token", got)
 	}
-	if c := h.w.detail.idToken; c == nil || !c.flash.Visible() || c.flash.Text != "Copied the id_token to the clipboard." {
+	if c := h.w.detail.idToken; c == nil || !c.flash.Visible() || c.flash.Text != "Copied the id_token. The clipboard is cleared in 30 s." {
 		t.Errorf("no confirmation under Copy id_token")
 	}
 }

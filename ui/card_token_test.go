@@ -45,7 +45,7 @@ func TestTokenCardOAuth1(t *testing.T) {
 	if got := h.app.Clipboard().Content(); got != secret || secret == "" {
 		t.Errorf("Copy secret put %q on the clipboard, want exactly the token secret", got)
 	}
-	if got := h.w.detail.token.flash.Text; got != "Copied the token secret to the clipboard." {
+	if got := h.w.detail.token.flash.Text; got != "Copied the token secret. The clipboard is cleared in 30 s." {
 		t.Errorf("confirmation %q", got)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 
+	"latchkey/assets/lang"
 	"latchkey/auth"
 )
 
@@ -38,8 +39,14 @@ func copyWhat(k auth.Credential) string {
 // Service.Token, off the UI goroutine, so that what is copied is usable
 // now: an expired token is renewed where it can be (and the panel then
 // shows the new one), or refused with the words to fix it (a refused
-// refresh token also turns the badge to "sign in again").
-func (w *window) copy(i int, k auth.Credential) {
+// refresh token also turns the badge to "sign in again"). The
+// confirmation says when the clipboard is cleared (forget).
+func (w *window) copy(i int, k auth.Credential) { w.copyCredential(i, k, false) }
+
+// copyCredential is copy; fromTray says the tray's menu asked, so the
+// confirmation is a notification (the window may be hidden) and a failure
+// brings the window to the front to explain itself.
+func (w *window) copyCredential(i int, k auth.Credential, fromTray bool) {
 	p := w.status[i].Provider
 	go func() {
 		ctx, cancel := background()
@@ -57,6 +64,9 @@ func (w *window) copy(i int, k auth.Credential) {
 				}
 				w.markRefused(i, err)
 				if msg := auth.Describe(err, auth.Window); msg != "" {
+					if fromTray {
+						w.raise()
+					}
 					w.showError("Nothing was copied", msg)
 				}
 				return
@@ -67,14 +77,92 @@ func (w *window) copy(i int, k auth.Credential) {
 			}
 			text := a.Credential(k)
 			if text == "" {
-				w.flashNear(i, k, p.DisplayName()+" gave no "+strings.TrimPrefix(copyWhat(k), "the ")+": nothing was copied.")
+				msg := p.DisplayName() + " gave no " + strings.TrimPrefix(copyWhat(k), "the ") + ": nothing was copied."
+				if fromTray {
+					w.tell(p.DisplayName(), msg)
+				}
+				w.flashNear(i, k, msg)
 				return
 			}
 			w.setClipboard(text)
-			w.flashNear(i, k, "Copied "+copyWhat(k)+" to the clipboard.")
+			msg := w.copiedText(k)
+			if fromTray {
+				w.tell(p.DisplayName(), msg)
+			}
+			w.flashNear(i, k, msg)
 		})
 	}()
 }
 
-// setClipboard puts text on the clipboard: every Copy goes through here.
-func (w *window) setClipboard(text string) { w.app.Clipboard().SetContent(text) }
+// copiedText is the confirmation of a copy of k: what was copied and when
+// the clipboard is cleared.
+func (w *window) copiedText(k auth.Credential) string {
+	var done string
+	switch k {
+	case auth.CredAuthorization:
+		done = lang.L("Copied the Authorization header line.")
+	case auth.CredTokenSecret:
+		done = lang.L("Copied the token secret.")
+	case auth.CredIDToken:
+		done = lang.L("Copied the id_token.")
+	default:
+		done = lang.L("Copied the access token.")
+	}
+	if w.settings.clearAfter <= 0 {
+		return done
+	}
+	return done + " " + lang.X("clipboard.cleared_in", "The clipboard is cleared in {{.After}}.", map[string]any{"After": afterWords(w.settings.clearAfter)})
+}
+
+// evClipboardCleared: the clipboard's timer ran out (and the clipboard
+// was cleared if it still held what Latchkey put there).
+const evClipboardCleared event = "clipboard-cleared"
+
+// setClipboard puts text, a credential, on the clipboard: every Copy of a
+// credential goes through here. The clipboard forgets it after the
+// setting's time (forget), if it still holds it then.
+func (w *window) setClipboard(text string) {
+	w.app.Clipboard().SetContent(text)
+	w.copied = text
+	w.rearmClipboard()
+}
+
+// rearmClipboard (re)starts the clipboard's timer for what Latchkey put
+// there last, with the current setting; with "never" it stops it.
+func (w *window) rearmClipboard() {
+	if w.stopClear != nil {
+		w.stopClear()
+		w.stopClear = nil
+	}
+	if w.copied == "" || w.settings.clearAfter <= 0 {
+		return
+	}
+	w.clearGen++
+	gen := w.clearGen
+	stop := w.afterFunc(w.settings.clearAfter, func() {
+		w.apply(evClipboardCleared, func() {
+			if gen == w.clearGen { // not re-armed meanwhile
+				w.stopClear = nil
+				w.forget()
+			}
+		})
+	})
+	w.stopClear = func() { stop() }
+}
+
+// forget clears the clipboard when it still holds exactly the credential
+// Latchkey put there: what the person copied since is left alone. Either
+// way Latchkey holds nothing to forget afterwards.
+func (w *window) forget() {
+	if w.stopClear != nil {
+		w.stopClear()
+		w.stopClear = nil
+	}
+	if w.copied == "" {
+		return
+	}
+	if w.app.Clipboard().Content() == w.copied {
+		w.app.Clipboard().SetContent("")
+	}
+	w.copied = ""
+}

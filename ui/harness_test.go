@@ -41,6 +41,10 @@ type setup struct {
 	// transport, when set, wraps the Service's HTTP transport (e.g. to
 	// hold a request until the test has looked at the window).
 	transport func(next http.RoundTripper) http.RoundTripper
+	// desktop runs the window on deskApp, a test app that is a desktop.App
+	// (Fyne's is not); trayFound is then what the tray lookup finds.
+	desktop   bool
+	trayFound bool
 }
 
 // harness is a Latchkey window in Fyne's test driver over a real
@@ -58,11 +62,21 @@ type harness struct {
 	secret auth.Store // the client secrets' keychain
 	events chan event
 	seen   map[event]int // events read while waiting for others
+	desk   *deskApp      // the app, when setup.desktop
+	timers *fakeTimers   // the clipboard's timers (options.afterFunc)
+	notes  *noteLog      // the notifications sent (options.sendNotification)
 }
 
 func newHarness(t *testing.T, s setup) *harness {
 	t.Helper()
 	a := test.NewTempApp(t)
+	var desk *deskApp
+	if s.desktop {
+		desk = &deskApp{App: a}
+		a = desk
+		found := s.trayFound
+		s.opts.trayAvailable = func() bool { return found }
+	}
 	if s.path == "" {
 		s.path = configPath
 	}
@@ -97,7 +111,14 @@ func newHarness(t *testing.T, s setup) *harness {
 		LockDir:      s.lockDir,
 		DemoDir:      t.TempDir(), // never the person's own demo server
 	})
-	h := &harness{t: t, app: a, svc: svc, store: s.store, secret: s.secrets, events: make(chan event, 256), seen: map[event]int{}}
+	h := &harness{t: t, app: a, svc: svc, store: s.store, secret: s.secrets, events: make(chan event, 256), seen: map[event]int{},
+		desk: desk, timers: &fakeTimers{}, notes: &noteLog{}}
+	if s.opts.afterFunc == nil {
+		s.opts.afterFunc = h.timers.after // no timers behind the test's back
+	}
+	if s.opts.sendNotification == nil {
+		s.opts.sendNotification = h.notes.add
+	}
 	s.opts.observe = func(ev event) { h.events <- ev }
 	if s.opts.flashFor == 0 {
 		s.opts.flashFor = -1 // no timers behind the test's back
@@ -107,6 +128,9 @@ func newHarness(t *testing.T, s setup) *harness {
 	}
 	h.w = newWindow(a, svc, s.opts)
 	h.w.win.Resize(fyne.NewSize(800, 600))
+	if desk != nil {
+		h.wait(evTray) // the tray was looked for
+	}
 	t.Cleanup(func() {
 		if h.w.signing != nil { // end a sign-in the test left running
 			h.w.signing.cancelByPerson()
@@ -116,7 +140,9 @@ func newHarness(t *testing.T, s setup) *harness {
 			h.w.device.cancelByPerson()
 			h.wait(evDeviceSignIn)
 		}
-		h.w.win.Close()
+		if !h.w.quitting { // quit closed it already
+			h.w.win.Close()
+		}
 	})
 	return h
 }

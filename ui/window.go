@@ -24,6 +24,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -60,6 +61,7 @@ const serviceTimeout = 30 * time.Second
 //
 // Call it on Fyne's goroutine (before ShowAndRun, or inside fyne.Do).
 func NewWindow(a fyne.App, svc *auth.Service) fyne.Window {
+	applyStartSettings(a) // the language and theme, before any word is drawn
 	w := newWindow(a, svc, options{})
 	stop := make(chan struct{})
 	ticker := time.NewTicker(tickEvery)
@@ -76,6 +78,7 @@ func NewWindow(a fyne.App, svc *auth.Service) fyne.Window {
 	}()
 	w.win.SetOnClosed(func() {
 		close(stop)
+		w.forget() // a credential still on the clipboard goes with the window
 		w.close()
 	})
 	w.follow(auth.WatchEvery) // before load: a change after it is seen
@@ -98,6 +101,16 @@ type options struct {
 	// issuerDelay is how long the editor waits after an issuer was typed
 	// before it runs discovery; 0: defaultIssuerDelay, negative: at once.
 	issuerDelay time.Duration
+	// afterFunc runs f after d (the clipboard's timer) and returns what
+	// stops it; nil: time.AfterFunc.
+	afterFunc func(d time.Duration, f func()) (stop func() bool)
+	// trayAvailable reports whether the desktop shows tray icons; it is
+	// called off the UI goroutine, and only when the app is a
+	// desktop.App. nil: systemTrayAvailable.
+	trayAvailable func() bool
+	// sendNotification shows a notification; nil: App.SendNotification,
+	// in a goroutine of its own (on Linux it is a D-Bus call).
+	sendNotification func(*fyne.Notification)
 }
 
 // event names a background result applied to the window.
@@ -156,6 +169,19 @@ type window struct {
 	pendingMu sync.Mutex
 	pending   []func()
 	flashGen  int
+
+	settings     settings      // the person's choices (settings.go)
+	settingsOpen dialog.Dialog // the Settings dialog, while it shows
+	copied       string        // the credential Latchkey last put on the clipboard, until forgotten
+	stopClear    func()        // stops the clipboard's timer; nil when none runs
+	clearGen     int           // bumps with each timer; a stale one does nothing
+	tray         desktop.App   // the system tray; nil when there is none
+	traySig      string        // what the tray's menu shows now (menuSignature)
+	trayNote     dialog.Dialog // the first close's note, while it shows
+	notices      map[string]notice
+	inFront      bool // the window has the focus (lifecycle.go)
+	hidden       bool // the window is hidden, Latchkey in the tray
+	quitting     bool // quit was called
 }
 
 func newWindow(a fyne.App, svc *auth.Service, opts options) *window {
@@ -171,6 +197,15 @@ func newWindow(a fyne.App, svc *auth.Service, opts options) *window {
 	if opts.flashFor == 0 {
 		opts.flashFor = 4 * time.Second
 	}
+	if opts.afterFunc == nil {
+		opts.afterFunc = func(d time.Duration, f func()) func() bool { return time.AfterFunc(d, f).Stop }
+	}
+	if opts.trayAvailable == nil {
+		opts.trayAvailable = systemTrayAvailable
+	}
+	if opts.sendNotification == nil {
+		opts.sendNotification = func(n *fyne.Notification) { go a.SendNotification(n) }
+	}
 	w := &window{
 		options:    opts,
 		app:        a,
@@ -180,6 +215,8 @@ func newWindow(a fyne.App, svc *auth.Service, opts options) *window {
 		selected:   -1,
 		avatars:    map[string]*avatarEntry{},
 		refreshing: map[string]bool{},
+		settings:   loadSettings(a.Preferences()),
+		notices:    map[string]notice{},
 	}
 	w.status = make([]auth.Status, len(w.cfg.Providers))
 	for i := range w.cfg.Providers {
@@ -196,6 +233,7 @@ func newWindow(a fyne.App, svc *auth.Service, opts options) *window {
 	if len(w.cfg.Providers) > 0 {
 		w.list.Select(0)
 	}
+	w.setUpDesktop() // the close button, the tray, the focus (tray.go)
 	return w
 }
 
@@ -206,13 +244,18 @@ func (w *window) build() fyne.CanvasObject {
 	if len(w.cfg.Problems) > 0 {
 		top = w.problemsBanner()
 	}
+	settingsBtn := &widget.Button{Icon: theme.SettingsIcon(), Importance: widget.LowImportance, OnTapped: w.showSettings}
 	if len(w.cfg.Providers) == 0 {
-		return container.NewBorder(top, nil, nil, nil, container.NewVScroll(w.emptyState()))
+		bar := container.NewBorder(nil, nil, nil, settingsBtn)
+		if top != nil {
+			bar = container.NewBorder(nil, nil, nil, settingsBtn, top)
+		}
+		return container.NewBorder(bar, nil, nil, nil, container.NewVScroll(w.emptyState()))
 	}
 	w.list = w.providerList()
 	heading := widget.NewLabelWithStyle("Providers", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	add := &widget.Button{Text: "Add provider", Icon: theme.ContentAddIcon(), Importance: widget.LowImportance, OnTapped: w.showPicker}
-	left := container.NewBorder(container.NewBorder(nil, nil, nil, add, heading), nil, nil, nil, w.list)
+	left := container.NewBorder(container.NewBorder(nil, nil, nil, container.NewHBox(add, settingsBtn), heading), nil, nil, nil, w.list)
 	w.detail = newDetail(panelActions{
 		signIn:     w.demoFirst(w.startSignIn),
 		signInCode: w.demoFirst(w.startDevice),
@@ -327,6 +370,7 @@ func (w *window) setStatus(i int, st auth.Status) {
 	if i == w.selected {
 		w.showDetail(i)
 	}
+	w.statusChanged() // the tray and the notices (notify.go)
 }
 
 // refreshAll redraws the list and the detail panel from w.status.
@@ -335,6 +379,7 @@ func (w *window) refreshAll() {
 	if w.selected >= 0 {
 		w.showDetail(w.selected)
 	}
+	w.statusChanged() // the tray and the notices (notify.go)
 }
 
 // showDetail shows provider i in the detail panel.
@@ -384,6 +429,7 @@ func (w *window) tick() {
 	}
 	w.detail.tick(now)
 	w.fetchQueued()
+	w.statusChanged() // the tray and the notices (notify.go)
 }
 
 // close ends what the window started: a sign-in in progress is cancelled,

@@ -7,12 +7,15 @@ package main
 
 import (
 	"context"
+	"errors"
+	"log/slog"
 	"net/http"
 	"os"
 	"os/signal"
 	"time"
 
 	"early.latchkey/quietinit"
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 
 	"latchkey/auth"
@@ -20,8 +23,10 @@ import (
 	"latchkey/auth/keychain"
 	"latchkey/auth/provider"
 	"latchkey/ui"
+	"latchkey/ui/applog"
 	"latchkey/ui/cli"
 	_ "latchkey/ui/demolink" // the demo provider's server (not with -tags nodemo)
+	"latchkey/ui/instance"
 )
 
 // appID is the Fyne application id, as in FyneApp.toml.
@@ -58,11 +63,62 @@ func newService(configFlag string) (*auth.Service, error) {
 }
 
 // runWindow starts Fyne (only here: the command line never does) and shows
-// the window until it is closed.
+// the window until it is closed. Its diagnostics go to the log file
+// (ui/applog): a window started from a menu has no terminal. When this
+// user's window is already running (ui/instance), it is brought to the
+// front instead, and this process exits 0.
 func runWindow(svc *auth.Service) error {
+	defer startLog()()
+	inst, err := claimInstance()
+	if errors.Is(err, instance.ErrRunning) {
+		slog.Info("a Latchkey window is already running: asked it to come to the front")
+		return nil
+	}
 	a := app.NewWithID(appID)
 	a.SetIcon(ui.Icon)
-	ui.NewWindow(a, svc).ShowAndRun()
+	win := ui.NewWindow(a, svc)
+	if inst != nil {
+		go inst.Serve(func(string) {
+			fyne.Do(func() { win.Show(); win.RequestFocus() }) // shown again if hidden, then raised
+		})
+		defer inst.Close()
+	}
+	win.ShowAndRun()
 	ui.StopDemo() // a demo server the window started, however the app quit
+	slog.Info("window closed")
 	return nil
+}
+
+// startLog sends the standard log and log/slog to the log file, and
+// returns what closes it. Without a usable file (no cache folder, a full
+// disk) the diagnostics stay on stderr, as for the command line.
+func startLog() (stop func()) {
+	path, err := applog.Path()
+	if err != nil {
+		return func() {}
+	}
+	f, err := applog.Open(path)
+	if err != nil {
+		slog.Warn("no log file", "file", path, "error_type", applog.ErrorTypes(err))
+		return func() {}
+	}
+	restore := applog.Install(f)
+	return func() { restore(); f.Close() }
+}
+
+// claimInstance makes this window the user's one window. ErrRunning: the
+// running one was asked to show itself. When the check cannot be made
+// (say, no runtime or cache folder), the window opens all the same: nil,
+// nil.
+func claimInstance() (*instance.Instance, error) {
+	dir, err := instance.Dir()
+	if err == nil {
+		var inst *instance.Instance
+		inst, err = instance.Claim(context.Background(), dir)
+		if err == nil || errors.Is(err, instance.ErrRunning) {
+			return inst, err
+		}
+	}
+	slog.Warn("cannot check for a running window; opening this one", "error_type", applog.ErrorTypes(err))
+	return nil, nil
 }

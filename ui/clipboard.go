@@ -52,6 +52,7 @@ func (w *window) copyCredential(i int, k auth.Credential, fromTray bool) {
 		ctx, cancel := background()
 		defer cancel()
 		a, err := w.svc.Token(ctx, p.ID)
+		logOutcome("copy", p, err, "kind", string(k))
 		w.apply(evCopied, func() {
 			i, cur := w.current(p.ID) // the config may have changed meanwhile
 			if i < 0 {

@@ -61,6 +61,7 @@ func (w *window) startDevice(i int) {
 	ctx, cancel := context.WithCancel(context.Background())
 	d := &deviceSignIn{w: w, p: p, cancel: cancel}
 	w.device = d
+	logStarted("sign-in with a code", p)
 	d.build()
 	d.show()
 	opts := auth.DeviceOptions{

@@ -39,6 +39,7 @@ func (w *window) refresh(i int) {
 		before = a.Token.AccessToken
 	}
 	w.refreshing[p.ID] = true
+	logStarted("refresh", p)
 	if i == w.selected {
 		w.showDetail(i)
 	}
@@ -54,6 +55,7 @@ func (w *window) refresh(i int) {
 // access token was before when it started.
 func (w *window) refreshed(i int, p *provider.Provider, before string, a *auth.Account, err error) {
 	delete(w.refreshing, p.ID)
+	logOutcome("refresh", p, err)
 	i, cur := w.current(p.ID) // the config may have changed meanwhile
 	if i < 0 {
 		return // its provider left the config

@@ -61,6 +61,7 @@ func (w *window) startSignIn(i int) {
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &signIn{w: w, p: p, cancel: cancel}
 	w.signing = s
+	logStarted("sign-in", p)
 	s.buildProgress()
 	s.showProgress(lang.L(waitingText))
 
@@ -173,6 +174,7 @@ func (s *signIn) finish(a *auth.Account, err error) {
 // sign-in the person cancelled says nothing.
 func (w *window) showSignInResult(p *provider.Provider, a *auth.Account, err error, cancelled bool) {
 	w.signInEnded(p, a, err, cancelled) // the window to the front, a notification (notify.go)
+	logOutcome("sign-in", p, err)
 	if err == nil {
 		if i, cur := w.current(p.ID); i >= 0 { // the config may have changed meanwhile
 			w.setStatus(i, auth.StatusOf(cur.Provider, a, w.now()))

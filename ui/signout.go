@@ -47,6 +47,7 @@ func (w *window) signOut(i int) {
 		ctx, cancel := background()
 		defer cancel()
 		_, err := w.svc.Logout(ctx, p.ID)
+		logOutcome("sign-out", p, err)
 		w.apply(evSignedOut, func() {
 			i, cur := w.current(p.ID) // the config may have changed meanwhile
 			if i < 0 {

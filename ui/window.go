@@ -16,6 +16,7 @@ package ui
 
 import (
 	"context"
+	"log/slog"
 	"net/url"
 	"sync"
 	"sync/atomic"
@@ -62,7 +63,9 @@ const serviceTimeout = 30 * time.Second
 // Call it on Fyne's goroutine (before ShowAndRun, or inside fyne.Do).
 func NewWindow(a fyne.App, svc *auth.Service) fyne.Window {
 	applyStartSettings(a) // the language and theme, before any word is drawn
+	ensureConfigFolder(svc.Config()) // a first run: the folder the window names exists
 	w := newWindow(a, svc, options{})
+	slog.Info("window opened", "providers", len(w.cfg.Providers), "config_problems", len(w.cfg.Problems), "config_missing", w.cfg.Missing)
 	stop := make(chan struct{})
 	ticker := time.NewTicker(tickEvery)
 	go func() {

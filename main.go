@@ -7,12 +7,14 @@ package main
 
 import (
 	"context"
+	_ "embed"
 	"net/http"
 	"os"
 	"os/signal"
 	"time"
 
 	"early.latchkey/quietinit"
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 
 	"latchkey/auth"
@@ -20,12 +22,25 @@ import (
 	"latchkey/auth/keychain"
 	"latchkey/auth/provider"
 	"latchkey/ui"
+	"latchkey/ui/appinfo"
 	"latchkey/ui/cli"
 	_ "latchkey/ui/demolink" // the demo provider's server (not with -tags nodemo)
 )
 
-// appID is the Fyne application id, as in FyneApp.toml.
-const appID = "io.github.latchkey"
+// fyneApp is FyneApp.toml, the one source of the app's id, name and
+// version (`latchkey --version`, Fyne's metadata, the packages).
+//
+//go:embed FyneApp.toml
+var fyneApp []byte
+
+// info is fyneApp's [Details] (ui/appinfo's test checks the file parses).
+var info = func() appinfo.Info {
+	i, err := appinfo.Parse(fyneApp)
+	if err != nil {
+		panic(err) // the embedded file is broken: a build mistake, not a person's
+	}
+	return i
+}()
 
 func main() {
 	quietinit.Restore() // see ui/quietinit: Fyne logs at init under LANG=C.UTF-8
@@ -36,6 +51,7 @@ func main() {
 		Stderr:  os.Stderr,
 		Service: newService,
 		Window:  runWindow,
+		Version: info.Version,
 	})
 	stop()
 	os.Exit(code)
@@ -60,7 +76,8 @@ func newService(configFlag string) (*auth.Service, error) {
 // runWindow starts Fyne (only here: the command line never does) and shows
 // the window until it is closed.
 func runWindow(svc *auth.Service) error {
-	a := app.NewWithID(appID)
+	app.SetMetadata(fyne.AppMetadata{ID: info.ID, Name: info.Name, Version: info.Version, Build: info.Build, Icon: ui.Icon})
+	a := app.NewWithID(info.ID)
 	a.SetIcon(ui.Icon)
 	ui.NewWindow(a, svc).ShowAndRun()
 	ui.StopDemo() // a demo server the window started, however the app quit

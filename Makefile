@@ -7,7 +7,8 @@ BIN     := bin/latchkey
 export PATH := $(PATH):/usr/local/go/bin:$(HOME)/go/bin
 export LANG ?= C.UTF-8
 
-.PHONY: run test build deps-build deps-test modules check unit fuzz-short fuzz reliability smoke screenshot screenshots bench clean
+.PHONY: run test build deps-build deps-test modules check unit fuzz-short fuzz reliability smoke screenshot screenshots bench clean \
+	package package-deb package-check install uninstall package-windows package-windows-check
 
 run: deps-build modules build
 	./$(BIN)
@@ -17,8 +18,9 @@ build: deps-build modules
 
 # test: static checks, every Go test under -race against a real Secret
 # Service (gnome-keyring in a private dbus-run-session), a short pass of every
-# fuzz target, then the smoke run of the real binary under Xvfb.
-test: deps-test modules check unit fuzz-short smoke
+# fuzz target, the smoke run of the real binary under Xvfb, then the Linux
+# packages built from that binary and checked (.ci/package-check).
+test: deps-test modules check unit fuzz-short smoke package-check
 
 deps-build:
 	@bash .ci/deps build
@@ -71,5 +73,37 @@ screenshot screenshots: deps-test modules smoke
 bench: deps-test modules
 	.ci/bench
 
+# package: the Linux tarball (fyne tool) and the .deb (nfpm) of bin/latchkey
+# in dist/, both with the .desktop file, the icon in the hicolor sizes and
+# the AppStream metainfo (docs/PACKAGING.md). package-deb: the .deb only.
+package: build
+	.ci/package $(BIN) dist tar deb
+
+package-deb: build
+	.ci/package $(BIN) dist deb
+
+# package-check: build the packages and check what is in them, that they
+# validate, install and uninstall (part of make test).
+package-check: build
+	.ci/package-check $(BIN)
+
+# install / uninstall: Latchkey for you alone, in ~/.local (bin/, the menu
+# entry, icons, metainfo); no root. uninstall removes exactly those files.
+install: build
+	.ci/package --stage $(BIN) bin/stage
+	$(MAKE) -C bin/stage/latchkey --no-print-directory user-install
+
+uninstall:
+	$(MAKE) -f assets/linux/Makefile --no-print-directory user-uninstall
+
+# package-windows: dist/latchkey-VERSION-windows-amd64.exe, a GUI program
+# cross-built with mingw-w64, icon and manifest embedded (not in make test:
+# a cold build takes about 8 minutes). package-windows-check checks it.
+package-windows: deps-build
+	.ci/package-windows dist
+
+package-windows-check: deps-build
+	.ci/package-windows-check
+
 clean:
-	rm -rf bin
+	rm -rf bin dist

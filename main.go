@@ -7,6 +7,7 @@ package main
 
 import (
 	"context"
+	_ "embed"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -23,14 +24,27 @@ import (
 	"latchkey/auth/keychain"
 	"latchkey/auth/provider"
 	"latchkey/ui"
+	"latchkey/ui/appinfo"
 	"latchkey/ui/applog"
 	"latchkey/ui/cli"
 	_ "latchkey/ui/demolink" // the demo provider's server (not with -tags nodemo)
 	"latchkey/ui/instance"
 )
 
-// appID is the Fyne application id, as in FyneApp.toml.
-const appID = "io.github.latchkey"
+// fyneApp is FyneApp.toml, the one source of the app's id, name and
+// version (`latchkey --version`, Fyne's metadata, the packages).
+//
+//go:embed FyneApp.toml
+var fyneApp []byte
+
+// info is fyneApp's [Details] (ui/appinfo's test checks the file parses).
+var info = func() appinfo.Info {
+	i, err := appinfo.Parse(fyneApp)
+	if err != nil {
+		panic(err) // the embedded file is broken: a build mistake, not a person's
+	}
+	return i
+}()
 
 func main() {
 	quietinit.Restore() // see ui/quietinit: Fyne logs at init under LANG=C.UTF-8
@@ -41,6 +55,7 @@ func main() {
 		Stderr:  os.Stderr,
 		Service: newService,
 		Window:  runWindow,
+		Version: info.Version,
 	})
 	stop()
 	os.Exit(code)
@@ -74,7 +89,8 @@ func runWindow(svc *auth.Service) error {
 		slog.Info("a Latchkey window is already running: asked it to come to the front")
 		return nil
 	}
-	a := app.NewWithID(appID)
+	app.SetMetadata(fyne.AppMetadata{ID: info.ID, Name: info.Name, Version: info.Version, Build: info.Build, Icon: ui.Icon})
+	a := app.NewWithID(info.ID)
 	a.SetIcon(ui.Icon)
 	win := ui.NewWindow(a, svc)
 	if inst != nil {

@@ -38,6 +38,9 @@ type Deps struct {
 	// `latchkey api` pretty-print JSON. nil: a character device check of
 	// an *os.File (isTerminal).
 	IsTerminal func(w io.Writer) bool
+	// Version is Latchkey's version (FyneApp.toml's, read by main), which
+	// `latchkey --version` and `latchkey version` print.
+	Version string
 }
 
 // usage is the help text, in the person's language.
@@ -83,6 +86,7 @@ Commands:
   sign ID METHOD URL [--allow-host HOST]
                                       print the OAuth 1.0a Authorization header for one
                                       request (e.g. for curl -H)
+  version                             print Latchkey's version (also --version)
   git-credential get|store|erase      git's credential helper for the hosts in git_hosts:
                                       git config --global credential.https://HOST.helper '!latchkey git-credential'
 
@@ -112,6 +116,7 @@ type runner struct {
 	Deps                 // Stdout and Stderr made safe for a terminal (terminalWriter)
 	jsonOut    io.Writer // Stdout for JSON: unsafe characters escaped, not replaced
 	configPath string
+	version    bool // --version
 	json       bool
 	noBrowser  bool
 	device     bool
@@ -186,6 +191,10 @@ func (c *runner) dispatch(ctx context.Context, args []string) error {
 		return err
 	}
 	args = top.Args()
+	if c.version || (len(args) == 1 && args[0] == "version") {
+		fmt.Fprintln(c.Stdout, lang.X("cli.version", "latchkey {{.Version}}", map[string]any{"Version": c.Version}))
+		return nil
+	}
 	if len(args) == 0 {
 		if c.Window == nil {
 			return &usageError{lang.X("cli.usage.nocommand", "no command given")}
@@ -255,6 +264,9 @@ func (c *runner) flagSet(name string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&c.configPath, "config", c.configPath, "path of providers.toml")
+	if name == "latchkey" {
+		fs.BoolVar(&c.version, "version", false, "print the version")
+	}
 	return fs
 }
 

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -508,5 +509,29 @@ func TestOrphanedAccount(t *testing.T) {
 	code, _, errs = h.run("", "logout", "old")
 	if code != 1 || !strings.Contains(errs, `no provider with id "old"`) {
 		t.Errorf("second logout: exit %d, %q", code, errs)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	for _, args := range [][]string{{"--version"}, {"version"}, {"--config", "/nonexistent/providers.toml", "--version"}} {
+		var out, errb bytes.Buffer
+		code := Run(context.Background(), args, Deps{
+			Stdin:  strings.NewReader(""),
+			Stdout: &out,
+			Stderr: &errb,
+			Service: func(string) (*auth.Service, error) {
+				t.Errorf("%v opened the config", args)
+				return nil, errors.New("not wanted")
+			},
+			Version: "9.8.7",
+		})
+		if code != ExitOK || out.String() != "latchkey 9.8.7\n" || errb.Len() != 0 {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want 0, \"latchkey 9.8.7\\n\", nothing", args, code, out.String(), errb.String())
+		}
+	}
+	// `version` takes no arguments: with one it is not the version command
+	var out, errb bytes.Buffer
+	if code := Run(context.Background(), []string{"version", "extra"}, Deps{Stdout: &out, Stderr: &errb, Version: "9.8.7"}); code != ExitUsage {
+		t.Errorf("version extra: exit %d, stdout %q; want usage error %d", code, out.String(), ExitUsage)
 	}
 }

@@ -172,7 +172,8 @@ func Run(ctx context.Context, args []string, d Deps) int {
 		return ExitOK
 	case errors.As(err, &exit):
 		return int(exit) // said already (api's status) or the program's own (exec)
-	case errors.Is(err, flag.ErrHelp):
+	case errors.Is(err, flag.ErrHelp): // -h, --help, anywhere
+		fmt.Fprint(c.Stdout, usage())
 		return ExitOK
 	case errors.As(err, &ue):
 		fmt.Fprintf(d.Stderr, "latchkey: %s\n\n%s", ue.msg, usage())

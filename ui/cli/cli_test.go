@@ -535,3 +535,15 @@ func TestVersion(t *testing.T) {
 		t.Errorf("version extra: exit %d, stdout %q; want usage error %d", code, out.String(), ExitUsage)
 	}
 }
+
+// TestHelpFlag: -h and --help print the usage on stdout and exit 0, before
+// or after a command (they used to print nothing).
+func TestHelpFlag(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"-h"}, {"status", "--help"}, {"token", "-h"}} {
+		var out, errb bytes.Buffer
+		code := Run(context.Background(), args, Deps{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb})
+		if code != ExitOK || !strings.HasPrefix(out.String(), "Usage: latchkey") || errb.Len() != 0 {
+			t.Errorf("%v: exit %d, stdout %.40q, stderr %q; want 0 and the usage on stdout", args, code, out.String(), errb.String())
+		}
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"net/url"
 
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"latchkey/auth"
@@ -136,14 +135,13 @@ func (w *window) confirmRemove(i int) {
 		content.Add(signOut)
 		content.Add(quietWrapped("Otherwise the account stays in your keychain, unused, until you sign out of it."))
 	}
-	d := dialog.NewCustomConfirm("Remove "+name+"?", "Remove", "Cancel", content, func(ok bool) {
+	d := confirm("Remove "+name+"?", "Remove", "Cancel", content, widget.DangerImportance, func(ok bool) {
 		w.escape = nil
 		if ok {
 			w.remove(i, st.Account != nil && signOut.Checked)
 		}
 	}, w.win)
-	d.SetConfirmImportance(widget.DangerImportance)
-	d.Resize(dialogSize(d, w.win))
+	d.Resize(dialogSize(d.dlg, w.win))
 	w.escape = d.Hide
 	d.Show()
 }

@@ -102,14 +102,16 @@ func capitalize(s string) string {
 }
 
 // providerList is the left-hand list: one row per configured provider.
-func (w *window) providerList() *widget.List {
-	l := widget.NewList(
+func (w *window) providerList() *list {
+	l := newList(
 		func() int { return len(w.status) },
 		func() fyne.CanvasObject { return newProviderRow() },
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			o.(*providerRow).set(w.status[i], w.loaded)
 		},
 	)
+	l.follow = true            // Up and Down move the selection
+	l.onEnter = w.openSelected // Enter: into the panel
 	l.OnSelected = func(i widget.ListItemID) {
 		w.selected = i
 		w.showDetail(i)

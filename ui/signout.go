@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"latchkey/auth"
@@ -20,15 +19,13 @@ func (w *window) confirmSignOut(i int) {
 	} else if note := auth.UnrevokedNote(st.Provider, st.Account, auth.Window); note != "" {
 		msg += "\n\n" + note
 	}
-	d := dialog.NewConfirm("Sign out of "+name+"?", msg, func(ok bool) {
+	d := confirm("Sign out of "+name+"?", "Sign out", "Cancel", wrapped(msg), widget.DangerImportance, func(ok bool) {
 		w.escape = nil
 		if i, _ := w.current(st.Provider.ID); ok && i >= 0 { // the config may have changed meanwhile
 			w.signOut(i)
 		}
 	}, w.win)
-	d.SetConfirmText("Sign out")
-	d.SetDismissText("Cancel")
-	d.SetConfirmImportance(widget.DangerImportance)
+	d.Resize(dialogSize(d.dlg, w.win))
 	w.escape = d.Hide
 	d.Show()
 }

@@ -60,6 +60,9 @@ const serviceTimeout = 30 * time.Second
 //
 // Call it on Fyne's goroutine (before ShowAndRun, or inside fyne.Do).
 func NewWindow(a fyne.App, svc *auth.Service) fyne.Window {
+	if _, ours := a.Settings().Theme().(*latchTheme); !ours {
+		a.Settings().SetTheme(newTheme(themeSystem)) // the settings may choose another
+	}
 	w := newWindow(a, svc, options{})
 	stop := make(chan struct{})
 	ticker := time.NewTicker(tickEvery)
@@ -133,7 +136,7 @@ type window struct {
 	loadGen  int           // bumps with each load; stale results are dropped
 	selected int           // index into cfg.Providers; -1 when none
 
-	list   *widget.List
+	list   *list   // the provider list (widgets.go: the keyboard moves in it)
 	detail *detail // the right-hand panel; nil when no provider is configured
 
 	avatars    map[string]*avatarEntry // by picture URL
@@ -188,11 +191,7 @@ func newWindow(a fyne.App, svc *auth.Service, opts options) *window {
 	w.win.SetIcon(Icon)
 	w.win.SetContent(w.build())
 	w.win.Resize(defaultSize)
-	w.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
-		if ev.Name == fyne.KeyEscape && w.escape != nil {
-			w.escape()
-		}
-	})
+	w.setupKeys()
 	if len(w.cfg.Providers) > 0 {
 		w.list.Select(0)
 	}
@@ -211,7 +210,7 @@ func (w *window) build() fyne.CanvasObject {
 	}
 	w.list = w.providerList()
 	heading := widget.NewLabelWithStyle("Providers", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	add := &widget.Button{Text: "Add provider", Icon: theme.ContentAddIcon(), Importance: widget.LowImportance, OnTapped: w.showPicker}
+	add := newButton(&widget.Button{Text: "Add provider", Icon: theme.ContentAddIcon(), Importance: widget.LowImportance, OnTapped: w.showPicker})
 	left := container.NewBorder(container.NewBorder(nil, nil, nil, add, heading), nil, nil, nil, w.list)
 	w.detail = newDetail(panelActions{
 		signIn:     w.demoFirst(w.startSignIn),
@@ -412,9 +411,11 @@ func background() (context.Context, context.CancelFunc) {
 // title. The text can be selected and copied.
 func (w *window) showError(title, msg string) {
 	label := &widget.Label{Text: msg, Wrapping: fyne.TextWrapWord, Selectable: true}
-	d := dialog.NewCustom(title, "Close", label, w.win)
+	d := dialog.NewCustomWithoutButtons(title, label, w.win)
+	d.SetButtons([]fyne.CanvasObject{newButton(&widget.Button{Text: "Close", OnTapped: d.Hide})})
 	d.SetIcon(theme.ErrorIcon())
-	d.SetOnClosed(func() { w.escape = nil })
+	under := w.escape // the dialog it shows over, if any: Escape closes that one next
+	d.SetOnClosed(func() { w.escape = under })
 	d.Resize(dialogSize(d, w.win))
 	w.escape = d.Hide
 	d.Show()

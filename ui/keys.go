@@ -278,7 +278,7 @@ func scrollAround(root, target fyne.CanvasObject, in *container.Scroll) (*contai
 // focus ring), when it is not.
 func scrollToShow(s *container.Scroll, o fyne.CanvasObject) {
 	d := fyne.CurrentApp().Driver()
-	margin := float32(ringGap) + theme.Padding()
+	margin := float32(ringOffset) + theme.Padding()
 	top := d.AbsolutePositionForObject(o).Y - d.AbsolutePositionForObject(s).Y - margin
 	bottom := top + o.Size().Height + 2*margin
 	off := s.Offset

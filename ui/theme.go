@@ -19,10 +19,10 @@ const (
 // background and with every button colour (TestFocusRingContrast).
 const colorNameFocusRing fyne.ThemeColorName = "latchkeyFocusRing"
 
-// Focus-ring colours: a deep blue on light, a light amber on dark.
+// Focus-ring colours: a deep blue on light, near white on dark.
 var (
 	focusRingLight = color.NRGBA{R: 0x0a, G: 0x1e, B: 0x5c, A: 0xff}
-	focusRingDark  = color.NRGBA{R: 0xff, G: 0xe0, B: 0x66, A: 0xff}
+	focusRingDark  = color.NRGBA{R: 0xf4, G: 0xf8, B: 0xff, A: 0xff}
 )
 
 // newTheme is Latchkey's theme for a theme setting: "" or "system" follows

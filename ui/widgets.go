@@ -184,8 +184,13 @@ func newRingRenderer(inner fyne.WidgetRenderer, focused func() bool) *ringRender
 	return r
 }
 
-// ringGap is how far outside the widget the ring is drawn, and how thick.
-const ringGap = 2
+// ringOffset is how far outside the widget the ring is drawn, ringWidth
+// how thick: a line of the background stays between the ring and the
+// button's own colour.
+const (
+	ringOffset = 4
+	ringWidth  = 2
+)
 
 func (r *ringRenderer) Objects() []fyne.CanvasObject {
 	objs := r.WidgetRenderer.Objects()
@@ -194,8 +199,8 @@ func (r *ringRenderer) Objects() []fyne.CanvasObject {
 
 func (r *ringRenderer) Layout(size fyne.Size) {
 	r.WidgetRenderer.Layout(size)
-	r.ring.Move(fyne.NewPos(-ringGap, -ringGap))
-	r.ring.Resize(size.AddWidthHeight(2*ringGap, 2*ringGap))
+	r.ring.Move(fyne.NewPos(-ringOffset, -ringOffset))
+	r.ring.Resize(size.AddWidthHeight(2*ringOffset, 2*ringOffset))
 }
 
 func (r *ringRenderer) Refresh() {
@@ -206,8 +211,8 @@ func (r *ringRenderer) Refresh() {
 func (r *ringRenderer) applyRing() {
 	r.ring.FillColor = color.Transparent
 	r.ring.StrokeColor = focusRingColor()
-	r.ring.StrokeWidth = ringGap
-	r.ring.CornerRadius = theme.InputRadiusSize() + ringGap
+	r.ring.StrokeWidth = ringWidth
+	r.ring.CornerRadius = theme.InputRadiusSize() + ringOffset
 	if r.focused() {
 		r.ring.Show()
 	} else {

@@ -36,9 +36,10 @@ import (
 // Icon is Latchkey's application icon.
 var Icon = fyne.NewStaticResource("icon.png", assets.Icon)
 
-// defaultSize is the window's first size. The layout holds from 800×600
-// up: long names and emails are cut with an ellipsis rather than widening
-// the window.
+// defaultSize is the window's first size. The window cannot be made
+// smaller than its content's MinSize (Fyne keeps it so): the provider list
+// is as wide as its names need (listWidth), the panel as its buttons need,
+// so nothing overlaps at the smallest size.
 var defaultSize = fyne.NewSize(860, 600)
 
 // tickEvery is how often the expiry countdown and the badges are updated.
@@ -211,7 +212,8 @@ func (w *window) build() fyne.CanvasObject {
 	w.list = w.providerList()
 	heading := widget.NewLabelWithStyle("Providers", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	add := newButton(&widget.Button{Text: "Add provider", Icon: theme.ContentAddIcon(), Importance: widget.LowImportance, OnTapped: w.showPicker})
-	left := container.NewBorder(container.NewBorder(nil, nil, nil, add, heading), nil, nil, nil, w.list)
+	list := container.New(&minWidth{listWidth(w.status)}, w.list) // names never run into their protocols
+	left := container.NewBorder(container.NewBorder(nil, nil, nil, add, heading), nil, nil, nil, list)
 	w.detail = newDetail(panelActions{
 		signIn:     w.demoFirst(w.startSignIn),
 		signInCode: w.demoFirst(w.startDevice),

@@ -127,7 +127,7 @@ type requestCard struct {
 	object   fyne.CanvasObject
 	openBtn  *button
 	form     *fyne.Container
-	method   *widget.Select
+	method   *selectBox
 	url      *textEntry
 	header   *textEntry
 	body     *textEntry
@@ -147,7 +147,7 @@ func newRequestCard(r *requests, st auth.Status, revealed func() bool) *requestC
 	note.Truncation, note.Wrapping = fyne.TextTruncateOff, fyne.TextWrapWord
 	c.openBtn = newButton(&widget.Button{Text: "Try a request…", Icon: theme.MailSendIcon(), OnTapped: c.open})
 
-	c.method = widget.NewSelect(requestMethods, nil)
+	c.method = newSelect(requestMethods, nil)
 	c.method.SetSelected(s.method)
 	c.method.OnChanged = func(m string) { s.method = m }
 	c.url = newEntry(&widget.Entry{Text: s.url, PlaceHolder: "https://… or a path under api_base_url"})

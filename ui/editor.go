@@ -67,7 +67,7 @@ type formField struct {
 	label   string
 	entry   *textEntry
 	choices []choice
-	sel     *widget.Select
+	sel     *selectBox
 	msg     *widget.Label // what is wrong with the value, beside the field
 	box     *fyne.Container
 	initial string // the value when the form opened
@@ -141,7 +141,7 @@ type editor struct {
 	redirect     *widget.Label
 	redirectBox  *fyne.Container
 	copyRedirect *button
-	register     *widget.Hyperlink
+	register     *link
 	discovery    *widget.Label
 	secretBox    *fyne.Container // the offer to move a secret out of the file
 	secretNote   *widget.Label
@@ -368,7 +368,7 @@ func (e *editor) add(f *formField) *formField {
 		for i, c := range f.choices {
 			labels[i] = c.label
 		}
-		f.sel = widget.NewSelect(labels, func(string) { e.changed() })
+		f.sel = newSelect(labels, func(string) { e.changed() })
 		f.sel.SetSelected(labels[0])
 		input = f.sel
 	} else {
@@ -584,7 +584,7 @@ func (e *editor) build() {
 	if e.preset != nil {
 		intro = append(intro, wrapped(e.preset.Note))
 	}
-	e.register = &widget.Hyperlink{Text: "Register an app", OnTapped: e.openRegister}
+	e.register = newLink(&widget.Hyperlink{Text: "Register an app", OnTapped: e.openRegister})
 	e.register.Hide()
 	if e.preset != nil {
 		intro = append(intro, e.register)

@@ -124,7 +124,7 @@ func (w *window) confirmRemove(i int) {
 	}
 	msg += ". Comments and the other entries stay as they are."
 	content := container.NewVBox(wrapped(msg))
-	signOut := widget.NewCheck("", nil)
+	signOut := newCheck("", nil)
 	if st.Account != nil {
 		label := fmt.Sprintf("Sign out of %s first: delete the token of %s from your keychain", name, userOf(st))
 		if st.Can.Revocable {

@@ -91,6 +91,19 @@ func TestEnterPressesTheFocusedButton(t *testing.T) {
 	if h.w.editor != nil || c.Overlays().Top() != nil {
 		t.Fatal("Escape on the form's Save button did not close it")
 	}
+	// … or a choice in it.
+	c.Focus(h.keyButton(c.Content(), "Edit"))
+	press(t, c, fyne.KeyEnter)
+	h.wait(evEditorOpen)
+	sel := firstOf[*selectBox](h.overlay())
+	if sel == nil {
+		t.Fatalf("the form has no choice field: %s", h.overlayText())
+	}
+	c.Focus(sel)
+	press(t, c, fyne.KeyEscape)
+	if h.w.editor != nil || c.Overlays().Top() != nil {
+		t.Fatal("Escape on a choice of the form did not close it")
+	}
 }
 
 // firstOf is the first visible T under root.
@@ -486,4 +499,25 @@ func shownText(l *widget.Label) string {
 		}
 	})
 	return strings.Join(parts, "")
+}
+
+func TestEscapeOnACheckBox(t *testing.T) {
+	idp := authtest.NewOAuth2(t)
+	h := newHarness(t, setup{toml: idpTOML(idp)}).start()
+	h.signIn(0, true)
+	c := h.w.win.Canvas()
+	c.Focus(h.keyButton(c.Content(), "Remove"))
+	press(t, c, fyne.KeyEnter)
+	box := firstOf[*checkBox](h.overlay())
+	if box == nil {
+		t.Fatalf("the question has no check box: %s", h.overlayText())
+	}
+	c.Focus(box)
+	press(t, c, fyne.KeyEscape)
+	if top := c.Overlays().Top(); top != nil {
+		t.Fatalf("Escape with the check box focused left the dialog: %s", textOf(top))
+	}
+	if h.w.status[0].Account == nil {
+		t.Fatal("Escape signed out")
+	}
 }

@@ -346,3 +346,72 @@ func moveListFocus(l *widget.List, target widget.ListItemID) {
 		}
 	}
 }
+
+// selectBox is a widget.Select that passes Escape and F5 on to the window
+// (the arrows and Space open it, as Fyne's do).
+type selectBox struct{ *widget.Select }
+
+// newSelect is widget.NewSelect, as a select of the window.
+func newSelect(options []string, changed func(string)) *selectBox {
+	s := &widget.Select{Options: options, OnChanged: changed, PlaceHolder: widget.NewSelect(nil, nil).PlaceHolder}
+	c := &selectBox{Select: s}
+	s.ExtendBaseWidget(c)
+	return c
+}
+
+func (c *selectBox) TypedKey(ev *fyne.KeyEvent) {
+	switch ev.Name {
+	case fyne.KeyEscape, fyne.KeyF5:
+		passKey(c, ev)
+	default:
+		c.Select.TypedKey(ev)
+	}
+}
+
+func (c *selectBox) FocusGained() {
+	c.Select.FocusGained()
+	reveal(c)
+}
+
+// checkBox is a widget.Check that passes the keys on to the window (Space,
+// which toggles it, comes as a rune).
+type checkBox struct{ *widget.Check }
+
+// newCheck is widget.NewCheck, as a check box of the window.
+func newCheck(label string, changed func(bool)) *checkBox {
+	k := &checkBox{Check: &widget.Check{Text: label, OnChanged: changed}}
+	k.Check.ExtendBaseWidget(k)
+	return k
+}
+
+func (c *checkBox) TypedKey(ev *fyne.KeyEvent) { passKey(c, ev) }
+
+func (c *checkBox) FocusGained() {
+	c.Check.FocusGained()
+	reveal(c)
+}
+
+// link is a widget.Hyperlink that Enter opens too, and that passes the
+// other keys on to the window.
+type link struct{ *widget.Hyperlink }
+
+// newLink makes h a link of the window. h must not have been shown.
+func newLink(h *widget.Hyperlink) *link {
+	k := &link{Hyperlink: h}
+	h.ExtendBaseWidget(k)
+	return k
+}
+
+func (l *link) TypedKey(ev *fyne.KeyEvent) {
+	switch ev.Name {
+	case fyne.KeyReturn, fyne.KeyEnter, fyne.KeySpace:
+		l.Hyperlink.TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
+	default:
+		passKey(l, ev)
+	}
+}
+
+func (l *link) FocusGained() {
+	l.Hyperlink.FocusGained()
+	reveal(l)
+}

@@ -521,3 +521,39 @@ func TestEscapeOnACheckBox(t *testing.T) {
 		t.Fatal("Escape signed out")
 	}
 }
+
+func TestFocusScrollsIntoView(t *testing.T) {
+	idp := authtest.NewOAuth2(t)
+	h := newHarness(t, setup{toml: idpTOML(idp)}).start()
+	h.signIn(0, true)
+	h.w.win.Resize(fyne.NewSize(800, 420))
+	c := h.w.win.Canvas()
+	s := h.w.detail.scroll
+	var last *button
+	walkObjects(h.w.detail.box, func(o fyne.CanvasObject) {
+		if b, ok := o.(*button); ok {
+			last = b
+		}
+	})
+	if last == nil {
+		t.Fatal("the panel has no button")
+	}
+	d := fyne.CurrentApp().Driver()
+	inView := func() bool {
+		y := d.AbsolutePositionForObject(last).Y - d.AbsolutePositionForObject(s).Y
+		return y >= 0 && y+last.Size().Height <= s.Size().Height
+	}
+	if inView() {
+		t.Fatalf("%q shows without scrolling: the test tests nothing", last.Text)
+	}
+	c.Focus(last)
+	if !inView() || s.Offset.Y <= 0 {
+		t.Fatalf("focused %q is not scrolled into view (offset %v)", last.Text, s.Offset)
+	}
+	// And back up: the first button.
+	first := firstOf[*button](h.w.detail.box)
+	c.Focus(first)
+	if y := d.AbsolutePositionForObject(first).Y - d.AbsolutePositionForObject(s).Y; y < 0 {
+		t.Fatalf("focused %q is above the view (%v)", first.Text, y)
+	}
+}

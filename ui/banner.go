@@ -40,7 +40,7 @@ func (w *window) problemsBanner() fyne.CanvasObject {
 	}
 	lines = append(lines, quiet(w.cfg.Path))
 
-	open := &widget.Button{Text: lang.L("Open folder"), Icon: theme.FolderOpenIcon(), OnTapped: w.openConfigFolder}
+	open := newButton(&widget.Button{Text: lang.L("Open folder"), Icon: theme.FolderOpenIcon(), OnTapped: w.openConfigFolder})
 	icon := widget.NewIcon(theme.NewWarningThemedResource(theme.WarningIcon()))
 	body := container.NewBorder(nil, nil, container.NewVBox(icon), container.NewVBox(open), tight(lines...))
 	return container.NewPadded(container.NewStack(tinted(theme.ColorNameWarning), container.NewPadded(body)))
@@ -57,14 +57,14 @@ func (w *window) emptyState() fyne.CanvasObject {
 	}
 	heading := &widget.Label{Text: title, TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameHeadingText, Alignment: fyne.TextAlignCenter}
 	icon := container.NewCenter(container.NewGridWrap(fyne.NewSize(72, 72), widget.NewIcon(theme.NewDisabledResource(theme.AccountIcon()))))
-	add := &widget.Button{Text: lang.L("Add provider"), Icon: theme.ContentAddIcon(), Importance: widget.HighImportance, OnTapped: w.showPicker}
-	demo := &widget.Button{Text: lang.L("Try the demo"), Icon: theme.MediaPlayIcon(), OnTapped: w.tryDemo}
+	add := newButton(&widget.Button{Text: lang.L("Add provider"), Icon: theme.ContentAddIcon(), Importance: widget.HighImportance, OnTapped: w.showPicker})
+	demo := newButton(&widget.Button{Text: lang.L("Try the demo"), Icon: theme.MediaPlayIcon(), OnTapped: w.tryDemo})
 	demoLine := quiet(lang.L("No account anywhere? The demo signs you in to a provider that runs on this computer only."))
 	demoLine.Truncation, demoLine.Wrapping = fyne.TextTruncateOff, fyne.TextWrapWord
 	where := quiet(lang.L("Providers are kept in this file; you may edit it by hand too:"))
 	where.Truncation, where.Wrapping = fyne.TextTruncateOff, fyne.TextWrapWord
 	path := &widget.Label{Text: w.cfg.Path, TextStyle: fyne.TextStyle{Monospace: true}, Selectable: true, Wrapping: fyne.TextWrapBreak}
-	open := &widget.Button{Text: lang.L("Open config folder"), Icon: theme.FolderOpenIcon(), Importance: widget.LowImportance, OnTapped: w.openConfigFolder}
+	open := newButton(&widget.Button{Text: lang.L("Open config folder"), Icon: theme.FolderOpenIcon(), Importance: widget.LowImportance, OnTapped: w.openConfigFolder})
 	more := quiet(lang.L("docs/CONFIG.md describes every field."))
 	more.Truncation, more.Wrapping = fyne.TextTruncateOff, fyne.TextWrapWord
 

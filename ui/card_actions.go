@@ -15,7 +15,7 @@ import (
 // without a refresh token, expired or refused, and Sign out.
 type accountActions struct {
 	object  fyne.CanvasObject
-	signOut *widget.Button
+	signOut *button
 }
 
 func newAccountActions(i int, st auth.Status, act panelActions) *accountActions {
@@ -23,9 +23,9 @@ func newAccountActions(i int, st auth.Status, act panelActions) *accountActions 
 	if st.State == auth.StateExpiring || st.State == auth.StateExpired || st.State == auth.StateNeedsSignIn {
 		importance = widget.HighImportance
 	}
-	signIn := &widget.Button{Text: lang.L("Sign in again"), Icon: theme.LoginIcon(), Importance: importance, OnTapped: func() { act.signIn(i) }}
+	signIn := newButton(&widget.Button{Text: lang.L("Sign in again"), Icon: theme.LoginIcon(), Importance: importance, OnTapped: func() { act.signIn(i) }})
 	c := &accountActions{}
-	c.signOut = &widget.Button{Text: lang.L("Sign out"), Icon: theme.LogoutIcon(), Importance: widget.DangerImportance, OnTapped: func() { act.signOut(i) }}
+	c.signOut = newButton(&widget.Button{Text: lang.L("Sign out"), Icon: theme.LogoutIcon(), Importance: widget.DangerImportance, OnTapped: func() { act.signOut(i) }})
 	c.object = container.NewVBox(container.NewHBox(signIn, c.signOut))
 	return c
 }
@@ -43,8 +43,8 @@ func (c *accountActions) setSigningOut(busy bool) {
 // providers.toml, beside its status line: Edit, Duplicate (a second
 // account of the same provider) and Remove.
 func newManageActions(i int, act panelActions) fyne.CanvasObject {
-	edit := &widget.Button{Text: lang.L("Edit"), Icon: theme.DocumentCreateIcon(), Importance: widget.LowImportance, OnTapped: func() { act.edit(i) }}
-	dup := &widget.Button{Text: lang.L("Duplicate"), Icon: theme.ContentCopyIcon(), Importance: widget.LowImportance, OnTapped: func() { act.duplicate(i) }}
-	remove := &widget.Button{Text: lang.L("Remove"), Icon: theme.DeleteIcon(), Importance: widget.LowImportance, OnTapped: func() { act.remove(i) }}
+	edit := newButton(&widget.Button{Text: lang.L("Edit"), Icon: theme.DocumentCreateIcon(), Importance: widget.LowImportance, OnTapped: func() { act.edit(i) }})
+	dup := newButton(&widget.Button{Text: lang.L("Duplicate"), Icon: theme.ContentCopyIcon(), Importance: widget.LowImportance, OnTapped: func() { act.duplicate(i) }})
+	remove := newButton(&widget.Button{Text: lang.L("Remove"), Icon: theme.DeleteIcon(), Importance: widget.LowImportance, OnTapped: func() { act.remove(i) }})
 	return container.NewHBox(edit, dup, remove)
 }

@@ -127,14 +127,14 @@ type requestCard struct {
 	revealed func() bool
 
 	object   fyne.CanvasObject
-	openBtn  *widget.Button
+	openBtn  *button
 	form     *fyne.Container
-	method   *widget.Select
-	url      *widget.Entry
-	header   *widget.Entry
-	body     *widget.Entry
-	send     *widget.Button
-	cancel   *widget.Button
+	method   *selectBox
+	url      *textEntry
+	header   *textEntry
+	body     *textEntry
+	send     *button
+	cancel   *button
 	progress *widget.Label
 	flash    *widget.Label
 	result   *fyne.Container
@@ -147,24 +147,24 @@ func newRequestCard(r *requests, st auth.Status, revealed func() bool) *requestC
 	title := &widget.Label{Text: lang.L("Try a request"), TextStyle: fyne.TextStyle{Bold: true}}
 	note := quiet(lang.X("request.note", "Send a request to {{.Provider}} with this account's credentials, and see the answer. Latchkey sends them only to {{.Provider}}'s own hosts.", map[string]any{"Provider": c.name}))
 	note.Truncation, note.Wrapping = fyne.TextTruncateOff, fyne.TextWrapWord
-	c.openBtn = &widget.Button{Text: lang.L("Try a request…"), Icon: theme.MailSendIcon(), OnTapped: c.open}
+	c.openBtn = newButton(&widget.Button{Text: lang.L("Try a request…"), Icon: theme.MailSendIcon(), OnTapped: c.open})
 
-	c.method = widget.NewSelect(requestMethods, nil)
+	c.method = newSelect(requestMethods, nil)
 	c.method.SetSelected(s.method)
 	c.method.OnChanged = func(m string) { s.method = m }
-	c.url = &widget.Entry{Text: s.url, PlaceHolder: lang.L("https://… or a path under api_base_url")}
+	c.url = newEntry(&widget.Entry{Text: s.url, PlaceHolder: lang.L("https://… or a path under api_base_url")})
 	c.url.OnChanged = func(v string) { s.url = v }
-	c.header = &widget.Entry{Text: s.header, MultiLine: true, Wrapping: fyne.TextWrapBreak, PlaceHolder: lang.L("Headers (optional), one a line: Name: value")}
+	c.header = newEntry(&widget.Entry{Text: s.header, MultiLine: true, Wrapping: fyne.TextWrapBreak, PlaceHolder: lang.L("Headers (optional), one a line: Name: value")})
 	c.header.SetMinRowsVisible(2)
 	c.header.OnChanged = func(v string) { s.header = v }
-	c.body = &widget.Entry{Text: s.body, MultiLine: true, Wrapping: fyne.TextWrapBreak, PlaceHolder: lang.L("Body (optional)")}
+	c.body = newEntry(&widget.Entry{Text: s.body, MultiLine: true, Wrapping: fyne.TextWrapBreak, PlaceHolder: lang.L("Body (optional)")})
 	c.body.SetMinRowsVisible(3)
 	c.body.OnChanged = func(v string) { s.body = v }
 
-	c.send = &widget.Button{Text: lang.L("Send"), Icon: theme.MailSendIcon(), Importance: widget.HighImportance, OnTapped: c.start}
-	c.cancel = &widget.Button{Text: lang.L("Cancel"), Icon: theme.CancelIcon(), OnTapped: c.stop}
-	curl := &widget.Button{Text: lang.L("Copy as curl"), Icon: theme.ContentCopyIcon(), OnTapped: c.copyCurl}
-	closeBtn := &widget.Button{Text: lang.L("Close"), Importance: widget.LowImportance, OnTapped: c.close}
+	c.send = newButton(&widget.Button{Text: lang.L("Send"), Icon: theme.MailSendIcon(), Importance: widget.HighImportance, OnTapped: c.start})
+	c.cancel = newButton(&widget.Button{Text: lang.L("Cancel"), Icon: theme.CancelIcon(), OnTapped: c.stop})
+	curl := newButton(&widget.Button{Text: lang.L("Copy as curl"), Icon: theme.ContentCopyIcon(), OnTapped: c.copyCurl})
+	closeBtn := newButton(&widget.Button{Text: lang.L("Close"), Importance: widget.LowImportance, OnTapped: c.close})
 	c.progress = &widget.Label{Truncation: fyne.TextTruncateEllipsis}
 	c.flash = &widget.Label{Wrapping: fyne.TextWrapWord}
 	c.result = container.NewVBox()

@@ -32,7 +32,7 @@ func newSignInCard(i int, st auth.Status, act panelActions) fyne.CanvasObject {
 	}
 	var buttons []fyne.CanvasObject
 	if can.BrowserSignIn {
-		buttons = append(buttons, &widget.Button{Text: lang.L("Sign in"), Icon: theme.LoginIcon(), Importance: widget.HighImportance, OnTapped: func() { act.signIn(i) }})
+		buttons = append(buttons, newButton(&widget.Button{Text: lang.L("Sign in"), Icon: theme.LoginIcon(), Importance: widget.HighImportance, OnTapped: func() { act.signIn(i) }}))
 	}
 	if can.DeviceSignIn {
 		importance := widget.HighImportance
@@ -40,7 +40,7 @@ func newSignInCard(i int, st auth.Status, act panelActions) fyne.CanvasObject {
 			importance = widget.MediumImportance
 			how += lang.X("signin.how.alsocode", " Sign in with a code instead shows a short code to enter on any device with a browser, for when this computer's browser cannot be used.")
 		}
-		buttons = append(buttons, &widget.Button{Text: lang.L("Sign in with a code"), Icon: theme.ComputerIcon(), Importance: importance, OnTapped: func() { act.signInCode(i) }})
+		buttons = append(buttons, newButton(&widget.Button{Text: lang.L("Sign in with a code"), Icon: theme.ComputerIcon(), Importance: importance, OnTapped: func() { act.signInCode(i) }}))
 	}
 	facts := []fyne.CanvasObject{}
 	if len(p.Scopes) > 0 {

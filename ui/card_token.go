@@ -28,7 +28,7 @@ type tokenCard struct {
 	expires  *widget.Label // the countdown
 	flash    *widget.Label // "Copied …", "Renewed …", "Asking … for a new token…"
 	secrets  []*secretRow
-	reveal   *widget.Button
+	reveal   *button
 	revealed bool // the secrets show in full
 }
 
@@ -37,7 +37,7 @@ type tokenCard struct {
 func newTokenCard(i int, st auth.Status, act panelActions, refreshing, revealed bool) *tokenCard {
 	c := &tokenCard{account: st.Account, can: st.Can, location: act.location}
 	rows := c.rows(act.now())
-	c.reveal = &widget.Button{Icon: theme.VisibilityIcon(), Text: lang.L("Reveal"), Importance: widget.LowImportance, OnTapped: func() { c.setRevealed(!c.revealed) }}
+	c.reveal = newButton(&widget.Button{Icon: theme.VisibilityIcon(), Text: lang.L("Reveal"), Importance: widget.LowImportance, OnTapped: func() { c.setRevealed(!c.revealed) }})
 	c.setRevealed(revealed)
 	c.flash = &widget.Label{Importance: widget.SuccessImportance, Truncation: fyne.TextTruncateEllipsis}
 	c.flash.Hide()
@@ -116,10 +116,10 @@ func (c *tokenCard) buttons(i int, st auth.Status, act panelActions, refreshing 
 		if k == auth.CredIDToken {
 			continue
 		}
-		buttons = append(buttons, &widget.Button{Text: copyButton(k), Icon: theme.ContentCopyIcon(), OnTapped: func() { act.copy(i, k) }})
+		buttons = append(buttons, newButton(&widget.Button{Text: copyButton(k), Icon: theme.ContentCopyIcon(), OnTapped: func() { act.copy(i, k) }}))
 	}
 	if c.can.CanRefresh(c.account) {
-		refresh := &widget.Button{Text: lang.L("Refresh"), Icon: theme.ViewRefreshIcon(), OnTapped: func() { act.refresh(i) }}
+		refresh := newButton(&widget.Button{Text: lang.L("Refresh"), Icon: theme.ViewRefreshIcon(), OnTapped: func() { act.refresh(i) }})
 		if st.State == auth.StateRefreshable {
 			refresh.Importance = widget.HighImportance
 		}

@@ -166,7 +166,7 @@ func (w *window) tryDemo() {
 // newDemoCard is the panel of a demo entry whose server is not running:
 // what that means, and Start the demo.
 func newDemoCard(i int, st auth.Status, act panelActions) fyne.CanvasObject {
-	start := &widget.Button{Text: lang.L("Start the demo"), Icon: theme.MediaPlayIcon(), Importance: widget.HighImportance, OnTapped: func() { act.startDemo(i) }}
+	start := newButton(&widget.Button{Text: lang.L("Start the demo"), Icon: theme.MediaPlayIcon(), Importance: widget.HighImportance, OnTapped: func() { act.startDemo(i) }})
 	msg := &widget.Label{Text: lang.L("The demo provider is not running. Start the demo to run its sign-in server on this computer; it stops when Latchkey quits."), Wrapping: fyne.TextWrapWord}
 	return widget.NewCard("", "", container.NewVBox(msg, container.NewHBox(start)))
 }

@@ -83,8 +83,8 @@ func (d *detail) show(i int, st auth.Status, v panelView) {
 	if v.loaded && st.Err == nil && st.Account != nil {
 		b.text = stateText(st)
 	}
-	d.heading = &widget.Label{Text: p.DisplayName(), TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameHeadingText, Truncation: fyne.TextTruncateEllipsis}
-	title := tight(d.heading, quiet(lang.X("detail.protocolid", "{{.Protocol}} · id {{.ID}}", map[string]any{"Protocol": st.Can.Protocol, "ID": p.ID})))
+	d.heading = &widget.Label{Text: p.DisplayName(), TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameHeadingText, Wrapping: fyne.TextWrapWord} // in full: the list may cut it
+	protocol := quiet(lang.X("detail.protocolid", "{{.Protocol}} · id {{.ID}}", map[string]any{"Protocol": st.Can.Protocol, "ID": p.ID}))
 	var manage fyne.CanvasObject
 	if v.loaded {
 		manage = newManageActions(i, d.act)
@@ -119,7 +119,8 @@ func (d *detail) show(i int, st auth.Status, v panelView) {
 	if st.Can.Demo {
 		body = append([]fyne.CanvasObject{demoNote()}, body...)
 	}
-	header := container.NewBorder(nil, nil, nil, actions, title)
+	// The name on a line of its own, wrapped: the list may cut a long one.
+	header := tight(d.heading, container.NewBorder(nil, nil, nil, actions, protocol))
 	d.box.Objects = []fyne.CanvasObject{container.NewVBox(append([]fyne.CanvasObject{header, state}, body...)...)}
 	d.box.Refresh()
 }

@@ -42,9 +42,9 @@ type deviceSignIn struct {
 	codeBox   fyne.CanvasObject // the frame around userCode
 	expires   *widget.Label     // the code's countdown
 	note      *widget.Label     // "Code copied", or why the browser did not open
-	copyCode  *widget.Button
-	openPage  *widget.Button
-	cancelBtn *widget.Button
+	copyCode  *button
+	openPage  *button
+	cancelBtn *button
 }
 
 // startDevice signs in to provider i with a code: a dialog shows while
@@ -104,11 +104,11 @@ func (d *deviceSignIn) build() {
 	d.note = &widget.Label{Wrapping: fyne.TextWrapWord}
 	d.note.Hide()
 
-	d.copyCode = &widget.Button{Text: lang.L("Copy code"), Icon: theme.ContentCopyIcon(), OnTapped: d.copy}
+	d.copyCode = newButton(&widget.Button{Text: lang.L("Copy code"), Icon: theme.ContentCopyIcon(), OnTapped: d.copy})
 	d.copyCode.Disable()
-	d.openPage = &widget.Button{Text: lang.L("Open page"), Icon: theme.ComputerIcon(), Importance: widget.HighImportance, OnTapped: d.open}
+	d.openPage = newButton(&widget.Button{Text: lang.L("Open page"), Icon: theme.ComputerIcon(), Importance: widget.HighImportance, OnTapped: d.open})
 	d.openPage.Disable()
-	d.cancelBtn = &widget.Button{Text: lang.L("Cancel"), Icon: theme.CancelIcon(), OnTapped: d.cancelByPerson}
+	d.cancelBtn = newButton(&widget.Button{Text: lang.L("Cancel"), Icon: theme.CancelIcon(), OnTapped: d.cancelByPerson})
 
 	content := container.NewVBox(
 		d.intro, d.page,

@@ -68,9 +68,9 @@ func choicesFor(key string) []choice {
 type formField struct {
 	key     string // the providers.toml key; "params.NAME" for a preset's placeholder
 	label   string
-	entry   *widget.Entry
+	entry   *textEntry
 	choices []choice
-	sel     *widget.Select
+	sel     *selectBox
 	msg     *widget.Label // what is wrong with the value, beside the field
 	box     *fyne.Container
 	initial string // the value when the form opened
@@ -138,17 +138,17 @@ type editor struct {
 	secretInFile string // the client_secret written in the file, to move
 
 	dlg          *dialog.CustomDialog
-	save, cancel *widget.Button
+	save, cancel *button
 	status       *widget.Label
 	activity     *widget.Activity
 	redirect     *widget.Label
 	redirectBox  *fyne.Container
-	copyRedirect *widget.Button
-	register     *widget.Hyperlink
+	copyRedirect *button
+	register     *link
 	discovery    *widget.Label
 	secretBox    *fyne.Container // the offer to move a secret out of the file
 	secretNote   *widget.Label
-	moveSecret   *widget.Button
+	moveSecret   *button
 	saving       bool
 
 	issuer   string // the issuer last sent to discovery
@@ -371,11 +371,11 @@ func (e *editor) add(f *formField) *formField {
 		for i, c := range f.choices {
 			labels[i] = c.label
 		}
-		f.sel = widget.NewSelect(labels, func(string) { e.changed() })
+		f.sel = newSelect(labels, func(string) { e.changed() })
 		f.sel.SetSelected(labels[0])
 		input = f.sel
 	} else {
-		f.entry = widget.NewEntry()
+		f.entry = newEntry(&widget.Entry{Wrapping: fyne.TextWrap(fyne.TextTruncateClip)})
 		f.entry.OnChanged = func(string) { e.changed() }
 		input = f.entry
 	}
@@ -587,13 +587,13 @@ func (e *editor) build() {
 	if e.preset != nil {
 		intro = append(intro, wrapped(e.preset.Note))
 	}
-	e.register = &widget.Hyperlink{Text: lang.L("Register an app"), OnTapped: e.openRegister}
+	e.register = newLink(&widget.Hyperlink{Text: lang.L("Register an app"), OnTapped: e.openRegister})
 	e.register.Hide()
 	if e.preset != nil {
 		intro = append(intro, e.register)
 	}
 	e.redirect = &widget.Label{TextStyle: fyne.TextStyle{Monospace: true}, Selectable: true, Wrapping: fyne.TextWrapBreak}
-	e.copyRedirect = &widget.Button{Text: lang.L("Copy"), Icon: theme.ContentCopyIcon(), OnTapped: e.copyRedirectURI}
+	e.copyRedirect = newButton(&widget.Button{Text: lang.L("Copy"), Icon: theme.ContentCopyIcon(), OnTapped: e.copyRedirectURI})
 	redirectNote := lang.L("Register it as the app's redirect (callback) URI. The sign-in comes back to this computer on a free port each time; providers that follow RFC 8252 accept any port for it.")
 	if e.preset != nil && !e.preset.AnyPort {
 		redirectNote = lang.X("editor.redirect.port", "Register it as the app's redirect (callback) URI. If {{.Provider}} wants an exact port, register one (e.g. http://127.0.0.1:8400/callback/…) and add the same redirect_uri to the entry in providers.toml.", map[string]any{"Provider": e.preset.Name})
@@ -604,7 +604,7 @@ func (e *editor) build() {
 	e.discovery.Hide()
 
 	e.secretNote = wrapped("")
-	e.moveSecret = &widget.Button{Text: lang.L("Move it to the keychain"), Icon: theme.StorageIcon(), OnTapped: e.moveSecretToKeychain}
+	e.moveSecret = newButton(&widget.Button{Text: lang.L("Move it to the keychain"), Icon: theme.StorageIcon(), OnTapped: e.moveSecretToKeychain})
 	e.secretBox = container.NewVBox(e.secretNote, container.NewHBox(e.moveSecret))
 	e.secretBox.Hide()
 	if e.orig != nil && e.secretInFile != "" {
@@ -635,8 +635,8 @@ func (e *editor) build() {
 	e.status.Hide()
 	e.activity = widget.NewActivity()
 	e.activity.Hide()
-	e.save = &widget.Button{Text: lang.L("Save"), Icon: theme.DocumentSaveIcon(), Importance: widget.HighImportance, OnTapped: e.saveTapped}
-	e.cancel = &widget.Button{Text: lang.L("Cancel"), Icon: theme.CancelIcon(), OnTapped: e.close}
+	e.save = newButton(&widget.Button{Text: lang.L("Save"), Icon: theme.DocumentSaveIcon(), Importance: widget.HighImportance, OnTapped: e.saveTapped})
+	e.cancel = newButton(&widget.Button{Text: lang.L("Cancel"), Icon: theme.CancelIcon(), OnTapped: e.close})
 	form := container.NewVBox(rows...)
 	scroll := container.NewVScroll(container.NewPadded(form))
 	bottom := container.NewBorder(nil, nil, e.activity, nil, e.status)

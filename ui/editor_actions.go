@@ -5,7 +5,6 @@ import (
 	"net/url"
 
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"latchkey/assets/lang"
@@ -125,7 +124,7 @@ func (w *window) confirmRemove(i int) {
 	}
 	msg += lang.X("remove.confirm.rest", ". Comments and the other entries stay as they are.")
 	content := container.NewVBox(wrapped(msg))
-	signOut := widget.NewCheck("", nil)
+	signOut := newCheck("", nil)
 	if st.Account != nil {
 		label := lang.X("remove.signout", "Sign out of {{.Provider}} first: delete the token of {{.User}} from your keychain", map[string]any{"Provider": name, "User": userOf(st)})
 		if st.Can.Revocable {
@@ -136,14 +135,13 @@ func (w *window) confirmRemove(i int) {
 		content.Add(signOut)
 		content.Add(quietWrapped(lang.L("Otherwise the account stays in your keychain, unused, until you sign out of it.")))
 	}
-	d := dialog.NewCustomConfirm(lang.X("remove.title", "Remove {{.Provider}}?", map[string]any{"Provider": name}), lang.L("Remove"), lang.L("Cancel"), content, func(ok bool) {
+	d := confirm(lang.X("remove.title", "Remove {{.Provider}}?", map[string]any{"Provider": name}), lang.L("Remove"), lang.L("Cancel"), content, widget.DangerImportance, func(ok bool) {
 		w.escape = nil
 		if ok {
 			w.remove(i, st.Account != nil && signOut.Checked)
 		}
 	}, w.win)
-	d.SetConfirmImportance(widget.DangerImportance)
-	d.Resize(dialogSize(d, w.win))
+	d.Resize(dialogSize(d.dlg, w.win))
 	w.escape = d.Hide
 	d.Show()
 }

@@ -254,8 +254,8 @@ func TestEditorRoundTrip(t *testing.T) {
 	test.Tap(h.button(h.w.detail.object(), "Remove"))
 	var check *widget.Check
 	walk(h.overlay(), func(o fyne.CanvasObject) {
-		if c, ok := o.(*widget.Check); ok {
-			check = c
+		if c, ok := o.(*checkBox); ok { // the window's own kind (widgets.go)
+			check = c.Check
 		}
 	})
 	if check == nil || !check.Checked || !strings.Contains(check.Text, "Sign out of Test IdP at work first: ask it to revoke the token of Ada Lovelace") {

@@ -222,8 +222,8 @@ func (h *harness) button(root fyne.CanvasObject, text string) *widget.Button {
 func (h *harness) findButton(root fyne.CanvasObject, text string) *widget.Button {
 	var found *widget.Button
 	walk(root, func(o fyne.CanvasObject) {
-		if b, ok := o.(*widget.Button); ok && b.Text == text && found == nil {
-			found = b
+		if b, ok := o.(*button); ok && b.Text == text && found == nil {
+			found = b.Button // the window's buttons are its own kind (widgets.go)
 		}
 	})
 	return found
@@ -277,7 +277,7 @@ func textOf(o fyne.CanvasObject) string {
 			parts = append(parts, l.Text)
 		case *widget.RichText:
 			parts = append(parts, l.String())
-		case *widget.Button:
+		case *button:
 			parts = append(parts, "["+l.Text+"]")
 		}
 	})

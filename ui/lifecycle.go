@@ -47,8 +47,8 @@ func (w *window) newTrayNote() dialog.Dialog {
 		w.setSettings(s)
 		w.quit()
 	}
-	quit := &widget.Button{Text: lang.L("Quit instead"), OnTapped: func() { done(false) }}
-	keep := &widget.Button{Text: lang.L("Keep running"), Icon: theme.ConfirmIcon(), Importance: widget.HighImportance, OnTapped: func() { done(true) }}
+	quit := newButton(&widget.Button{Text: lang.L("Quit instead"), OnTapped: func() { done(false) }})
+	keep := newButton(&widget.Button{Text: lang.L("Keep running"), Icon: theme.ConfirmIcon(), Importance: widget.HighImportance, OnTapped: func() { done(true) }})
 	d.SetButtons([]fyne.CanvasObject{quit, keep})
 	d.SetOnClosed(func() {
 		w.trayNote = nil

@@ -54,8 +54,8 @@ func (it pickItem) matches(q string) bool {
 // and the custom entries; picking one opens the form for it.
 type picker struct {
 	w      *window
-	search *widget.Entry
-	list   *widget.List
+	search *textEntry
+	list   *list
 	all    []pickItem
 	shown  []pickItem
 	why    *widget.Label // why an unsupported preset cannot be added
@@ -69,18 +69,18 @@ func (w *window) showPicker() {
 	}
 	pk := &picker{w: w, all: pickItems()}
 	pk.shown = pk.all
-	pk.search = widget.NewEntry()
+	pk.search = newEntry(&widget.Entry{Wrapping: fyne.TextWrap(fyne.TextTruncateClip)})
 	pk.search.SetPlaceHolder(lang.L("Search providers"))
 	pk.search.OnChanged = pk.filter
 	pk.why = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.WarningImportance}
 	pk.why.Hide()
-	pk.list = widget.NewList(
+	pk.list = newList(
 		func() int { return len(pk.shown) },
 		func() fyne.CanvasObject { return newPickRow() },
 		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*pickRow).set(pk.shown[i]) },
 	)
 	pk.list.OnSelected = pk.pick
-	cancel := &widget.Button{Text: lang.L("Cancel"), Icon: theme.CancelIcon(), OnTapped: pk.close}
+	cancel := newButton(&widget.Button{Text: lang.L("Cancel"), Icon: theme.CancelIcon(), OnTapped: pk.close})
 	top := container.NewVBox(wrapped(lang.L("Pick the provider to sign in to. Its entry in providers.toml starts from what Latchkey knows about it; you add the client id of the app you register there.")), pk.search)
 	content := container.NewBorder(top, pk.why, nil, nil, pk.list)
 	pk.dlg = dialog.NewCustomWithoutButtons(lang.L("Add provider"), content, w.win)

@@ -2,6 +2,8 @@ package ui
 
 import (
 	"errors"
+	"math"
+	"sort"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -102,14 +104,16 @@ func capitalize(s string) string {
 }
 
 // providerList is the left-hand list: one row per configured provider.
-func (w *window) providerList() *widget.List {
-	l := widget.NewList(
+func (w *window) providerList() *list {
+	l := newList(
 		func() int { return len(w.status) },
 		func() fyne.CanvasObject { return newProviderRow() },
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			o.(*providerRow).set(w.status[i], w.loaded)
 		},
 	)
+	l.follow = true            // Up and Down move the selection
+	l.onEnter = w.openSelected // Enter: into the panel
 	l.OnSelected = func(i widget.ListItemID) {
 		w.selected = i
 		w.showDetail(i)
@@ -118,13 +122,18 @@ func (w *window) providerList() *widget.List {
 	return l
 }
 
-// providerRow shows a provider's name and protocol over its badge. Names
-// and badges are cut with an ellipsis when the column is narrow.
+// providerRow shows a provider's name and protocol over its badge. The
+// list is wide enough for the names in full, up to maxNameWidth; a longer
+// name is cut with an ellipsis, but never before the first character in
+// which it differs from another name (listWidth), and reads in full at the
+// top of the detail panel. Badges are cut with an ellipsis when the column
+// is narrow; the panel says them in full.
 type providerRow struct {
 	widget.BaseWidget
 	name, state *widget.Label
 	protocol    *widget.RichText
 	icon        *widget.Icon
+	top         *fyne.Container // name and protocol; nil until rendered
 }
 
 func newProviderRow() *providerRow {
@@ -143,6 +152,9 @@ func (r *providerRow) set(st auth.Status, loaded bool) {
 	r.name.SetText(st.Provider.DisplayName())
 	r.protocol.Segments[0].(*widget.TextSegment).Text = demoBadge(st.Can) + st.Can.Protocol
 	r.protocol.Refresh()
+	if r.top != nil {
+		r.top.Refresh() // lays the line out again: the protocol's width changed with its text
+	}
 	r.state.SetText(b.text)
 	r.icon.SetResource(b.icon)
 }
@@ -150,6 +162,77 @@ func (r *providerRow) set(st auth.Status, loaded bool) {
 // CreateRenderer lays the row out as two tight lines.
 func (r *providerRow) CreateRenderer() fyne.WidgetRenderer {
 	top := container.NewBorder(nil, nil, nil, r.protocol, r.name)
+	r.top = top
 	bottom := container.NewBorder(nil, nil, container.NewCenter(r.icon), nil, r.state)
 	return widget.NewSimpleRenderer(container.New(layout.NewCustomPaddedVBoxLayout(-2*theme.Padding()), top, bottom))
+}
+
+// maxNameWidth is the widest a name is drawn in the list before it is cut
+// (unless more is needed to tell two names apart).
+const maxNameWidth = 240
+
+// listWidth is the narrowest the provider list may be, so that no row's
+// name runs into its protocol and no two names read the same: each name
+// in full (up to maxNameWidth), and at least up to the first character in
+// which it differs from the nearest other name, beside its protocol.
+func listWidth(sts []auth.Status) float32 {
+	inner := theme.InnerPadding()
+	bold := fyne.TextStyle{Bold: true}
+	nameWidth := func(s string) float32 { return fyne.MeasureText(s, theme.TextSize(), bold).Width }
+	names := make([]string, len(sts))
+	width := float32(0)
+	for i, st := range sts {
+		names[i] = st.Provider.DisplayName()
+		protocol := fyne.MeasureText(demoBadge(st.Can)+st.Can.Protocol, theme.CaptionTextSize(), fyne.TextStyle{}).Width
+		name := fyne.Min(nameWidth(names[i]), maxNameWidth)
+		width = fyne.Max(width, name+protocol+4*inner+theme.Padding())
+	}
+	// Names that share a long beginning: the cut must come after it. The
+	// longest shared beginning of any two is that of two neighbours in
+	// sorted order.
+	sort.Strings(names)
+	for i := 1; i < len(names); i++ {
+		a, b := []rune(names[i-1]), []rune(names[i])
+		n := 0
+		for n < len(a) && n < len(b) && a[n] == b[n] {
+			n++
+		}
+		if n == len(a) || n == len(b) {
+			continue // one is the other's beginning: in full up to the cap
+		}
+		for _, r := range [][]rune{a, b} {
+			need := nameWidth(string(r[:n+1])+"…") + 1
+			if need > maxNameWidth { // beyond the cap: the row makes room
+				width = fyne.Max(width, need+2*inner+theme.Padding()+maxProtocolWidth(sts)+2*inner)
+			}
+		}
+	}
+	return float32(math.Ceil(float64(width)))
+}
+
+// maxProtocolWidth is the width of the widest protocol label.
+func maxProtocolWidth(sts []auth.Status) float32 {
+	w := float32(0)
+	for _, st := range sts {
+		w = fyne.Max(w, fyne.MeasureText(demoBadge(st.Can)+st.Can.Protocol, theme.CaptionTextSize(), fyne.TextStyle{}).Width)
+	}
+	return w
+}
+
+// minWidth gives its one object at least width.
+type minWidth struct{ width float32 }
+
+func (l *minWidth) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Resize(size)
+		o.Move(fyne.NewPos(0, 0))
+	}
+}
+
+func (l *minWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	s := fyne.NewSize(l.width, 0)
+	for _, o := range objs {
+		s = s.Max(o.MinSize())
+	}
+	return s
 }

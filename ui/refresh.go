@@ -127,13 +127,13 @@ func (w *window) askSignInAgain(i int, title, msg string) {
 	label := &widget.Label{Text: msg, Wrapping: fyne.TextWrapWord, Selectable: true}
 	d := dialog.NewCustomWithoutButtons(title, label, w.win)
 	id := w.status[i].Provider.ID
-	again := &widget.Button{Text: lang.L("Sign in again"), Icon: theme.LoginIcon(), Importance: widget.HighImportance, OnTapped: func() {
+	again := newButton(&widget.Button{Text: lang.L("Sign in again"), Icon: theme.LoginIcon(), Importance: widget.HighImportance, OnTapped: func() {
 		d.Hide()
 		if i, _ := w.current(id); i >= 0 { // the config may have changed meanwhile
 			w.startSignIn(i)
 		}
-	}}
-	closeBtn := &widget.Button{Text: lang.L("Close"), OnTapped: d.Hide}
+	}})
+	closeBtn := newButton(&widget.Button{Text: lang.L("Close"), OnTapped: d.Hide})
 	d.SetButtons([]fyne.CanvasObject{closeBtn, again})
 	d.SetIcon(theme.WarningIcon())
 	d.SetOnClosed(func() { w.escape = nil })

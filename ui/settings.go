@@ -172,7 +172,9 @@ func (w *window) showSettings() {
 		return
 	}
 	form := w.settingsForm()
-	d := dialog.NewCustom(lang.L("Settings"), lang.L("Close"), form, w.win)
+	d := dialog.NewCustomWithoutButtons(lang.L("Settings"), form, w.win)
+	closeBtn := newButton(&widget.Button{Text: lang.L("Close"), OnTapped: func() { d.Hide() }})
+	d.SetButtons([]fyne.CanvasObject{closeBtn})
 	d.SetIcon(theme.SettingsIcon())
 	d.SetOnClosed(func() {
 		w.settingsOpen = nil
@@ -192,7 +194,7 @@ func (w *window) settingsForm() fyne.CanvasObject {
 	for i, c := range clearChoices {
 		clearNames[i] = afterWords(c)
 	}
-	clear := widget.NewSelect(clearNames, nil)
+	clear := newSelect(clearNames, nil)
 	clear.SetSelectedIndex(slices.Index(clearChoices, s.clearAfter))
 	clear.OnChanged = func(string) {
 		s := w.settings
@@ -202,7 +204,7 @@ func (w *window) settingsForm() fyne.CanvasObject {
 
 	// The check boxes are set before they are told what to do, so that
 	// opening the dialog changes nothing.
-	notify := widget.NewCheck(lang.L("Show notifications"), nil)
+	notify := newCheck(lang.L("Show notifications"), nil)
 	notify.SetChecked(s.notify)
 	notify.OnChanged = func(on bool) {
 		s := w.settings
@@ -210,7 +212,7 @@ func (w *window) settingsForm() fyne.CanvasObject {
 		w.setSettings(s)
 	}
 
-	tray := widget.NewCheck(lang.L("Keep running in the system tray when the window is closed"), nil)
+	tray := newCheck(lang.L("Keep running in the system tray when the window is closed"), nil)
 	tray.SetChecked(s.keepInTray)
 	tray.OnChanged = func(on bool) {
 		s := w.settings
@@ -227,7 +229,7 @@ func (w *window) settingsForm() fyne.CanvasObject {
 	for i, c := range languageChoices {
 		langNames[i] = languageWords(c)
 	}
-	language := widget.NewSelect(langNames, nil)
+	language := newSelect(langNames, nil)
 	language.SetSelectedIndex(slices.Index(languageChoices, s.language))
 	language.OnChanged = func(string) {
 		s := w.settings
@@ -240,7 +242,7 @@ func (w *window) settingsForm() fyne.CanvasObject {
 	for i, c := range themeChoices {
 		themeNames[i] = themeWords(c)
 	}
-	look := widget.NewSelect(themeNames, nil)
+	look := newSelect(themeNames, nil)
 	look.SetSelectedIndex(slices.Index(themeChoices, s.theme))
 	look.OnChanged = func(string) {
 		s := w.settings

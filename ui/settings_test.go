@@ -19,8 +19,8 @@ type widgetCheck = widget.Check
 func findCheck(root fyne.CanvasObject, text string) *widget.Check {
 	var found *widget.Check
 	walk(root, func(o fyne.CanvasObject) {
-		if c, ok := o.(*widget.Check); ok && c.Text == text && found == nil {
-			found = c
+		if c, ok := o.(*checkBox); ok && c.Text == text && found == nil {
+			found = c.Check // the window's check boxes are its own kind (widgets.go)
 		}
 	})
 	return found
@@ -36,7 +36,7 @@ func settingsText(root fyne.CanvasObject) string {
 			for _, it := range w.Items {
 				parts = append(parts, it.Text)
 			}
-		case *widget.Check:
+		case *checkBox:
 			parts = append(parts, "["+w.Text+"]")
 		}
 	})
@@ -47,8 +47,8 @@ func settingsText(root fyne.CanvasObject) string {
 func selects(root fyne.CanvasObject) []*widget.Select {
 	var out []*widget.Select
 	walk(root, func(o fyne.CanvasObject) {
-		if s, ok := o.(*widget.Select); ok {
-			out = append(out, s)
+		if s, ok := o.(*selectBox); ok {
+			out = append(out, s.Select)
 		}
 	})
 	return out
@@ -86,8 +86,8 @@ func TestSettingsDialog(t *testing.T) {
 	h := newHarness(t, setup{toml: workTOML}).start()
 	var open *widget.Button
 	walk(h.w.win.Content(), func(o fyne.CanvasObject) {
-		if b, ok := o.(*widget.Button); ok && b.Icon == theme.SettingsIcon() && open == nil {
-			open = b
+		if b, ok := o.(*button); ok && b.Icon == theme.SettingsIcon() && open == nil {
+			open = b.Button
 		}
 	})
 	if open == nil {
@@ -146,8 +146,8 @@ func TestSettingsButtonInEmptyState(t *testing.T) {
 	h := newHarness(t, setup{}).start()
 	var open *widget.Button
 	walk(h.w.win.Content(), func(o fyne.CanvasObject) {
-		if b, ok := o.(*widget.Button); ok && b.Icon == theme.SettingsIcon() {
-			open = b
+		if b, ok := o.(*button); ok && b.Icon == theme.SettingsIcon() {
+			open = b.Button
 		}
 	})
 	if open == nil {

@@ -38,8 +38,8 @@ type signIn struct {
 	message     *widget.Label
 	browserNote *widget.Label // shown when the browser did not open
 	linkNote    *widget.Label // "Link copied …"
-	copyLink    *widget.Button
-	cancelBtn   *widget.Button
+	copyLink    *button
+	cancelBtn   *button
 
 	prompt *verifierPrompt // nil until the provider asks for a verifier
 }
@@ -89,9 +89,9 @@ func (s *signIn) buildProgress() {
 	s.browserNote.Hide()
 	s.linkNote = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.SuccessImportance}
 	s.linkNote.Hide()
-	s.copyLink = &widget.Button{Text: lang.L("Copy link"), Icon: theme.ContentCopyIcon(), OnTapped: s.copyAuthURL}
+	s.copyLink = newButton(&widget.Button{Text: lang.L("Copy link"), Icon: theme.ContentCopyIcon(), OnTapped: s.copyAuthURL})
 	s.copyLink.Disable()
-	s.cancelBtn = &widget.Button{Text: lang.L("Cancel"), Icon: theme.CancelIcon(), OnTapped: s.cancelByPerson}
+	s.cancelBtn = newButton(&widget.Button{Text: lang.L("Cancel"), Icon: theme.CancelIcon(), OnTapped: s.cancelByPerson})
 	s.activity = widget.NewActivity()
 	content := container.NewVBox(container.NewBorder(nil, nil, container.NewCenter(s.activity), nil, s.message), s.browserNote, s.linkNote)
 	s.progress = dialog.NewCustomWithoutButtons(lang.X("signin.title", "Signing in to {{.Provider}}", map[string]any{"Provider": s.p.DisplayName()}), content, s.w.win)

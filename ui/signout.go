@@ -3,7 +3,6 @@ package ui
 import (
 	"errors"
 
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"latchkey/assets/lang"
@@ -20,15 +19,13 @@ func (w *window) confirmSignOut(i int) {
 	} else if note := auth.UnrevokedNote(st.Provider, st.Account, auth.Window); note != "" {
 		msg += "\n\n" + note
 	}
-	d := dialog.NewConfirm(lang.X("signout.title", "Sign out of {{.Provider}}?", map[string]any{"Provider": name}), msg, func(ok bool) {
+	d := confirm(lang.X("signout.title", "Sign out of {{.Provider}}?", map[string]any{"Provider": name}), lang.L("Sign out"), lang.L("Cancel"), wrapped(msg), widget.DangerImportance, func(ok bool) {
 		w.escape = nil
 		if i, _ := w.current(st.Provider.ID); ok && i >= 0 { // the config may have changed meanwhile
 			w.signOut(i)
 		}
 	}, w.win)
-	d.SetConfirmText(lang.L("Sign out"))
-	d.SetDismissText(lang.L("Cancel"))
-	d.SetConfirmImportance(widget.DangerImportance)
+	d.Resize(dialogSize(d.dlg, w.win))
 	w.escape = d.Hide
 	d.Show()
 }

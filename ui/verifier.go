@@ -35,11 +35,11 @@ func (s *signIn) Verifier(ctx context.Context, p *provider.Provider, authURL str
 type verifierPrompt struct {
 	dialog   *dialog.CustomDialog
 	entry    *verifierEntry
-	paste    *widget.Button
+	paste    *button
 	problem  *widget.Label // why the code was refused, or "Link copied"
-	copyLink *widget.Button
-	cancel   *widget.Button
-	submit   *widget.Button
+	copyLink *button
+	cancel   *button
+	submit   *button
 }
 
 // askVerifier shows the verifier dialog in place of the progress dialog;
@@ -80,7 +80,7 @@ func (s *signIn) askVerifier(answer chan<- string) {
 	v.entry.PlaceHolder = lang.L("Verification code")
 	v.entry.OnSubmitted = func(string) { submit() }
 	v.entry.onEscape = s.cancelByPerson
-	v.paste = &widget.Button{Text: lang.L("Paste"), Icon: theme.ContentPasteIcon(), OnTapped: func() {
+	v.paste = newButton(&widget.Button{Text: lang.L("Paste"), Icon: theme.ContentPasteIcon(), OnTapped: func() {
 		code := strings.TrimSpace(s.w.app.Clipboard().Content())
 		if code == "" {
 			refuse(lang.L("The clipboard is empty: copy the code from your browser first."))
@@ -88,13 +88,13 @@ func (s *signIn) askVerifier(answer chan<- string) {
 		}
 		v.entry.SetText(code)
 		v.problem.Hide()
-	}}
-	v.copyLink = &widget.Button{Text: lang.L("Copy link"), Icon: theme.ContentCopyIcon(), OnTapped: s.copyAuthURL}
+	}})
+	v.copyLink = newButton(&widget.Button{Text: lang.L("Copy link"), Icon: theme.ContentCopyIcon(), OnTapped: s.copyAuthURL})
 	if s.authURL == "" {
 		v.copyLink.Disable()
 	}
-	v.cancel = &widget.Button{Text: lang.L("Cancel"), Icon: theme.CancelIcon(), OnTapped: s.cancelByPerson}
-	v.submit = &widget.Button{Text: lang.L("Continue"), Icon: theme.ConfirmIcon(), Importance: widget.HighImportance, OnTapped: submit}
+	v.cancel = newButton(&widget.Button{Text: lang.L("Cancel"), Icon: theme.CancelIcon(), OnTapped: s.cancelByPerson})
+	v.submit = newButton(&widget.Button{Text: lang.L("Continue"), Icon: theme.ConfirmIcon(), Importance: widget.HighImportance, OnTapped: submit})
 
 	intro := &widget.Label{Wrapping: fyne.TextWrapWord, Text: lang.X("verifier.intro",
 		"{{.Provider}} is open in your browser. After you allow access it shows a verification code: paste it here to finish signing in.", map[string]any{"Provider": name})}

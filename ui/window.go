@@ -30,6 +30,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"latchkey/assets"
+	"latchkey/assets/lang"
 	"latchkey/auth"
 	"latchkey/auth/demo/demoinfo"
 	"latchkey/auth/provider"
@@ -38,9 +39,10 @@ import (
 // Icon is Latchkey's application icon.
 var Icon = fyne.NewStaticResource("icon.png", assets.Icon)
 
-// defaultSize is the window's first size. The layout holds from 800×600
-// up: long names and emails are cut with an ellipsis rather than widening
-// the window.
+// defaultSize is the window's first size. The window cannot be made
+// smaller than its content's MinSize (Fyne keeps it so): the provider list
+// is as wide as its names need (listWidth), the panel as its buttons need,
+// so nothing overlaps at the smallest size.
 var defaultSize = fyne.NewSize(860, 600)
 
 // tickEvery is how often the expiry countdown and the badges are updated.
@@ -62,8 +64,11 @@ const serviceTimeout = 30 * time.Second
 //
 // Call it on Fyne's goroutine (before ShowAndRun, or inside fyne.Do).
 func NewWindow(a fyne.App, svc *auth.Service) fyne.Window {
-	applyStartSettings(a) // the language and theme, before any word is drawn
+	applyStartSettings(a)            // the language and theme, before any word is drawn
 	ensureConfigFolder(svc.Config()) // a first run: the folder the window names exists
+	if _, ours := a.Settings().Theme().(*latchTheme); !ours {
+		a.Settings().SetTheme(newTheme(themeSystem)) // the settings may choose another
+	}
 	w := newWindow(a, svc, options{})
 	slog.Info("window opened", "providers", len(w.cfg.Providers), "config_problems", len(w.cfg.Problems), "config_missing", w.cfg.Missing)
 	stop := make(chan struct{})
@@ -149,7 +154,7 @@ type window struct {
 	loadGen  int           // bumps with each load; stale results are dropped
 	selected int           // index into cfg.Providers; -1 when none
 
-	list   *widget.List
+	list   *list   // the provider list (widgets.go: the keyboard moves in it)
 	detail *detail // the right-hand panel; nil when no provider is configured
 
 	avatars    map[string]*avatarEntry // by picture URL
@@ -228,11 +233,7 @@ func newWindow(a fyne.App, svc *auth.Service, opts options) *window {
 	w.win.SetIcon(Icon)
 	w.win.SetContent(w.build())
 	w.win.Resize(defaultSize)
-	w.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
-		if ev.Name == fyne.KeyEscape && w.escape != nil {
-			w.escape()
-		}
-	})
+	w.setupKeys()
 	if len(w.cfg.Providers) > 0 {
 		w.list.Select(0)
 	}
@@ -247,7 +248,7 @@ func (w *window) build() fyne.CanvasObject {
 	if len(w.cfg.Problems) > 0 {
 		top = w.problemsBanner()
 	}
-	settingsBtn := &widget.Button{Icon: theme.SettingsIcon(), Importance: widget.LowImportance, OnTapped: w.showSettings}
+	settingsBtn := newButton(&widget.Button{Icon: theme.SettingsIcon(), Importance: widget.LowImportance, OnTapped: w.showSettings})
 	if len(w.cfg.Providers) == 0 {
 		bar := container.NewBorder(nil, nil, nil, settingsBtn)
 		if top != nil {
@@ -257,8 +258,9 @@ func (w *window) build() fyne.CanvasObject {
 	}
 	w.list = w.providerList()
 	heading := widget.NewLabelWithStyle("Providers", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	add := &widget.Button{Text: "Add provider", Icon: theme.ContentAddIcon(), Importance: widget.LowImportance, OnTapped: w.showPicker}
-	left := container.NewBorder(container.NewBorder(nil, nil, nil, container.NewHBox(add, settingsBtn), heading), nil, nil, nil, w.list)
+	add := newButton(&widget.Button{Text: lang.L("Add provider"), Icon: theme.ContentAddIcon(), Importance: widget.LowImportance, OnTapped: w.showPicker})
+	list := container.New(&minWidth{listWidth(w.status)}, w.list) // names never run into their protocols
+	left := container.NewBorder(container.NewBorder(nil, nil, nil, container.NewHBox(add, settingsBtn), heading), nil, nil, nil, list)
 	w.detail = newDetail(panelActions{
 		signIn:     w.demoFirst(w.startSignIn),
 		signInCode: w.demoFirst(w.startDevice),
@@ -461,9 +463,11 @@ func background() (context.Context, context.CancelFunc) {
 // title. The text can be selected and copied.
 func (w *window) showError(title, msg string) {
 	label := &widget.Label{Text: msg, Wrapping: fyne.TextWrapWord, Selectable: true}
-	d := dialog.NewCustom(title, "Close", label, w.win)
+	d := dialog.NewCustomWithoutButtons(title, label, w.win)
+	d.SetButtons([]fyne.CanvasObject{newButton(&widget.Button{Text: "Close", OnTapped: d.Hide})})
 	d.SetIcon(theme.ErrorIcon())
-	d.SetOnClosed(func() { w.escape = nil })
+	under := w.escape // the dialog it shows over, if any: Escape closes that one next
+	d.SetOnClosed(func() { w.escape = under })
 	d.Resize(dialogSize(d, w.win))
 	w.escape = d.Hide
 	d.Show()

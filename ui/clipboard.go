@@ -2,7 +2,6 @@ package ui
 
 import (
 	"errors"
-	"strings"
 
 	"latchkey/assets/lang"
 	"latchkey/auth"
@@ -12,26 +11,28 @@ import (
 func copyButton(k auth.Credential) string {
 	switch k {
 	case auth.CredAuthorization:
-		return "Copy header"
+		return lang.L("Copy header")
 	case auth.CredTokenSecret:
-		return "Copy secret"
+		return lang.L("Copy secret")
 	case auth.CredIDToken:
-		return "Copy id_token"
+		return lang.L("Copy id_token")
 	}
-	return "Copy token"
+	return lang.L("Copy token")
 }
 
-// copyWhat names what was copied, for the confirmation.
-func copyWhat(k auth.Credential) string {
+// gaveNone says that provider gave no credential of kind k, so nothing
+// was copied.
+func gaveNone(k auth.Credential, provider string) string {
+	data := map[string]any{"Provider": provider}
 	switch k {
 	case auth.CredAuthorization:
-		return "the Authorization header line"
+		return lang.X("copy.none.header", "{{.Provider}} gave no Authorization header line: nothing was copied.", data)
 	case auth.CredTokenSecret:
-		return "the token secret"
+		return lang.X("copy.none.secret", "{{.Provider}} gave no token secret: nothing was copied.", data)
 	case auth.CredIDToken:
-		return "the id_token"
+		return lang.X("copy.none.idtoken", "{{.Provider}} gave no id_token: nothing was copied.", data)
 	}
-	return "the access token"
+	return lang.X("copy.none.access", "{{.Provider}} gave no access token: nothing was copied.", data)
 }
 
 // copy puts credential k of provider i on the clipboard, exactly as
@@ -68,7 +69,7 @@ func (w *window) copyCredential(i int, k auth.Credential, fromTray bool) {
 					if fromTray {
 						w.raise()
 					}
-					w.showError("Nothing was copied", msg)
+					w.showError(lang.L("Nothing was copied"), msg)
 				}
 				return
 			}
@@ -78,7 +79,7 @@ func (w *window) copyCredential(i int, k auth.Credential, fromTray bool) {
 			}
 			text := a.Credential(k)
 			if text == "" {
-				msg := p.DisplayName() + " gave no " + strings.TrimPrefix(copyWhat(k), "the ") + ": nothing was copied."
+				msg := gaveNone(k, p.DisplayName())
 				if fromTray {
 					w.tell(p.DisplayName(), msg)
 				}

@@ -5,6 +5,8 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -12,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"latchkey/assets/lang"
 	"latchkey/auth"
 	"latchkey/auth/keychain"
 )
@@ -28,51 +31,59 @@ type badge struct {
 // read as their name, with a warning icon, so they still say something.
 func badgeFor(st auth.Status, loaded bool) badge {
 	if !loaded {
-		return badge{"Checking the keychain…", theme.NewDisabledResource(theme.HistoryIcon())}
+		return badge{lang.L("Checking the keychain…"), theme.NewDisabledResource(theme.HistoryIcon())}
 	}
 	if st.Err != nil {
 		return badge{keychainTitle(st.Err), theme.NewErrorThemedResource(theme.WarningIcon())}
 	}
 	switch st.State {
 	case auth.StateNone:
-		return badge{"Not signed in", theme.NewDisabledResource(theme.AccountIcon())}
+		return badge{lang.L("Not signed in"), theme.NewDisabledResource(theme.AccountIcon())}
 	case auth.StateValid:
-		return badge{"Signed in as " + userOf(st), theme.NewSuccessThemedResource(theme.ConfirmIcon())}
+		return badge{lang.X("badge.signedin", "Signed in as {{.User}}", map[string]any{"User": userOf(st)}), theme.NewSuccessThemedResource(theme.ConfirmIcon())}
 	case auth.StateExpired:
-		return badge{"Expired: sign in again", theme.NewWarningThemedResource(theme.HistoryIcon())}
+		return badge{lang.L("Expired: sign in again"), theme.NewWarningThemedResource(theme.HistoryIcon())}
 	}
 	words := stateWords(st.State)
 	if st.Account != nil {
-		return badge{"Signed in as " + userOf(st) + " · " + words, theme.NewWarningThemedResource(theme.InfoIcon())}
+		return badge{lang.X("badge.signedin.state", "Signed in as {{.User}} · {{.State}}", map[string]any{"User": userOf(st), "State": words}), theme.NewWarningThemedResource(theme.InfoIcon())}
 	}
 	return badge{capitalize(words), theme.NewWarningThemedResource(theme.InfoIcon())}
 }
 
-// stateNames has the words for the states of a signed-in account beyond
-// valid and expired. A state added later and missing here reads as its
-// name (see stateWords).
-var stateNames = map[auth.State]string{
-	auth.StateExpiring:       "expires soon",
-	auth.StateRefreshable:    "renewed when used",
-	auth.StateNeedsSignIn:    "sign in again",
-	auth.StateDemoNotRunning: "demo provider not running",
+// stateName has the words for the states of a signed-in account beyond
+// valid and expired, in the language chosen at start (a function, not a
+// table: the words are looked up when drawn). A state added later and
+// missing here reads as its name (see stateWords).
+func stateName(s auth.State) (string, bool) {
+	switch s {
+	case auth.StateExpiring:
+		return lang.L("expires soon"), true
+	case auth.StateRefreshable:
+		return lang.L("renewed when used"), true
+	case auth.StateNeedsSignIn:
+		return lang.L("sign in again"), true
+	case auth.StateDemoNotRunning:
+		return lang.L("demo provider not running"), true
+	}
+	return "", false
 }
 
 // keychainTitle names a failure to read an account in a few words.
 func keychainTitle(err error) string {
 	var ke *keychain.Error
 	if !errors.As(err, &ke) {
-		return "Cannot read the account"
+		return lang.L("Cannot read the account")
 	}
 	switch ke.Kind {
 	case keychain.Locked, keychain.Timeout:
-		return "Keychain locked"
+		return lang.L("Keychain locked")
 	case keychain.NoSecretService, keychain.NoSessionBus:
-		return "No keychain"
+		return lang.L("No keychain")
 	case keychain.Corrupt:
-		return "Keychain record damaged"
+		return lang.L("Keychain record damaged")
 	default:
-		return "Keychain error"
+		return lang.L("Keychain error")
 	}
 }
 
@@ -84,23 +95,26 @@ func userOf(st auth.Status) string {
 	return st.Account.Profile.Display()
 }
 
-// stateWords says a state in a few words: from stateNames, else its name
+// stateWords says a state in a few words: from stateName, else its name
 // with spaces ("some_state" → "some state").
 func stateWords(s auth.State) string {
-	if w, ok := stateNames[s]; ok {
+	if w, ok := stateName(s); ok {
 		return w
 	}
 	if s == "" {
-		return "unknown state"
+		return lang.L("unknown state")
 	}
 	return strings.ReplaceAll(string(s), "_", " ")
 }
 
+// capitalize upper-cases s's first letter (a whole rune: Hangul has no
+// case and stays as it is).
 func capitalize(s string) string {
-	if s == "" {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
 		return s
 	}
-	return strings.ToUpper(s[:1]) + s[1:]
+	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 // providerList is the left-hand list: one row per configured provider.

@@ -257,7 +257,7 @@ func (w *window) build() fyne.CanvasObject {
 		return container.NewBorder(bar, nil, nil, nil, container.NewVScroll(w.emptyState()))
 	}
 	w.list = w.providerList()
-	heading := widget.NewLabelWithStyle("Providers", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	heading := widget.NewLabelWithStyle(lang.L("Providers"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	add := newButton(&widget.Button{Text: lang.L("Add provider"), Icon: theme.ContentAddIcon(), Importance: widget.LowImportance, OnTapped: w.showPicker})
 	list := container.New(&minWidth{listWidth(w.status)}, w.list) // names never run into their protocols
 	left := container.NewBorder(container.NewBorder(nil, nil, nil, container.NewHBox(add, settingsBtn), heading), nil, nil, nil, list)
@@ -464,7 +464,7 @@ func background() (context.Context, context.CancelFunc) {
 func (w *window) showError(title, msg string) {
 	label := &widget.Label{Text: msg, Wrapping: fyne.TextWrapWord, Selectable: true}
 	d := dialog.NewCustomWithoutButtons(title, label, w.win)
-	d.SetButtons([]fyne.CanvasObject{newButton(&widget.Button{Text: "Close", OnTapped: d.Hide})})
+	d.SetButtons([]fyne.CanvasObject{newButton(&widget.Button{Text: lang.L("Close"), OnTapped: d.Hide})})
 	d.SetIcon(theme.ErrorIcon())
 	under := w.escape // the dialog it shows over, if any: Escape closes that one next
 	d.SetOnClosed(func() { w.escape = under })

@@ -13,6 +13,7 @@
 //	                  black of the root (Fyne's first frame fills the
 //	                  window with the theme's background, never pure black)
 //	      rss_kb=…    VmRSS from /proc/PID/status at -rss-at after exec
+//	    (-shot FILE.png keeps the window as it was at that first paint)
 //	      cpu_pct=…   with -idle-for: the CPU the process used (utime+stime
 //	                  from /proc/PID/stat, all threads) over -idle-for,
 //	                  starting -idle-settle after exec, as a percentage of
@@ -76,6 +77,27 @@ static int painted(Display *d, Window w) {
 	XDestroyImage(img);
 	return found;
 }
+// grab copies w's pixels (0xRRGGBB, row by row) into out, which holds
+// width*height; 0 when it cannot.
+static int grab(Display *d, Window w, int width, int height, unsigned int *out) {
+	XImage *img = XGetImage(d, w, 0, 0, width, height, AllPlanes, ZPixmap);
+	if (!img)
+		return 0;
+	for (int y = 0; y < height; y++)
+		for (int x = 0; x < width; x++)
+			out[y * width + x] = XGetPixel(img, x, y) & 0xffffff;
+	XDestroyImage(img);
+	return 1;
+}
+
+static int size(Display *d, Window w, int *width, int *height) {
+	XWindowAttributes a;
+	if (!XGetWindowAttributes(d, w, &a))
+		return 0;
+	*width = a.width;
+	*height = a.height;
+	return 1;
+}
 */
 import "C"
 
@@ -84,6 +106,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"image"
+	"image/png"
 	"os"
 	"os/exec"
 	"strconv"
@@ -164,6 +188,7 @@ func runWindow(args []string) error {
 	rssAt := fs.Duration("rss-at", 2*time.Second, "when to read VmRSS, after exec")
 	settle := fs.Duration("idle-settle", 5*time.Second, "when the idle CPU window starts, after exec")
 	idle := fs.Duration("idle-for", 0, "length of the idle CPU window; 0: not measured")
+	shot := fs.String("shot", "", "write the window as it was at its first paint to this PNG (to check what was counted)")
 	fs.Parse(args)
 	cmd, err := command(fs)
 	if err != nil {
@@ -233,6 +258,11 @@ func runWindow(args []string) error {
 	for {
 		if C.painted(dpy, win) == 1 {
 			paint = time.Since(start)
+			if *shot != "" {
+				if err := writeShot(dpy, win, *shot); err != nil {
+					return err
+				}
+			}
 			break
 		}
 		if err := alive(); err != nil {
@@ -274,6 +304,31 @@ func runWindow(args []string) error {
 	}
 	fmt.Println(out)
 	return nil
+}
+
+// writeShot writes window win of dpy to path as a PNG.
+func writeShot(dpy *C.Display, win C.Window, path string) error {
+	var w, h C.int
+	if C.size(dpy, win, &w, &h) == 0 || w < 1 || h < 1 {
+		return errors.New("the window has no size")
+	}
+	px := make([]C.uint, int(w)*int(h))
+	if C.grab(dpy, win, w, h, &px[0]) == 0 {
+		return errors.New("cannot read the window's pixels")
+	}
+	img := image.NewRGBA(image.Rect(0, 0, int(w), int(h)))
+	for i, p := range px {
+		img.Pix[4*i], img.Pix[4*i+1], img.Pix[4*i+2], img.Pix[4*i+3] = uint8(p>>16), uint8(p>>8), uint8(p), 0xff
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := png.Encode(f, img); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // vmRSS is the resident set of pid in KB.

@@ -68,8 +68,10 @@ screenshot screenshots: deps-test modules smoke
 	cp bin/demo-1.png bin/demo-2.png bin/demo-3.png docs/
 	cp bin/window-ko.png docs/window-ko.png
 
-# bench: Go benchmarks against the real Secret Service; prints medians and
-# ratios against each package's Baseline benchmark from the same run.
+# bench: every speed measurement (.ci/bench): the Go benchmarks against the
+# real Secret Service, the per-account cost at 1-200 accounts, and Latchkey
+# against its floors (first paint, RSS, idle CPU, token, status), medians and
+# ratios from the same run; regenerates docs/BENCHMARKS.md. About 6 minutes.
 bench: deps-test modules
 	.ci/bench
 

@@ -164,10 +164,12 @@ func (d *deviceSignIn) tick(now time.Time) {
 	if d.code == nil {
 		return
 	}
+	text := "The code has expired."
 	if left := d.code.Expiry.Sub(now); left > 0 {
-		d.expires.SetText("The code works for " + countdown(left) + " more.")
-	} else {
-		d.expires.SetText("The code has expired.")
+		text = "The code works for " + countdown(left) + " more."
+	}
+	if text != d.expires.Text { // redraw only a change
+		d.expires.SetText(text)
 	}
 }
 

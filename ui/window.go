@@ -68,7 +68,9 @@ func NewWindow(a fyne.App, svc *auth.Service) fyne.Window {
 		for {
 			select {
 			case <-ticker.C:
-				fyne.Do(w.tick)
+				if !w.paused.Load() { // hidden: not even a wake-up of Fyne's goroutine
+					fyne.Do(w.tick)
+				}
 			case <-stop:
 				return
 			}
@@ -156,6 +158,10 @@ type window struct {
 	pendingMu sync.Mutex
 	pending   []func()
 	flashGen  int
+	// paused is set while the window is hidden (setVisible): the countdown
+	// and the badges stand still and the ticker does not wake Fyne's
+	// goroutine. Read by the ticker's goroutine, hence atomic.
+	paused atomic.Bool
 }
 
 func newWindow(a fyne.App, svc *auth.Service, opts options) *window {
@@ -360,9 +366,15 @@ func (w *window) indexOf(id string) int {
 // updates the badges and the panel whose state changed with time: valid →
 // expiring → expired, or → refreshable when a refresh token is held
 // (auth.StateOf at the window's clock). It reads nothing from the keychain:
-// StateOf needs only the account already shown, and the panel is rebuilt
-// only on a change of state.
+// StateOf needs only the account already shown. It redraws only what
+// changed: a row and the panel on a change of state, the visible
+// countdown when its text changed (under an hour, every second; above,
+// once a minute), nothing else; and nothing at all while the window is
+// hidden (setVisible).
 func (w *window) tick() {
+	if w.paused.Load() {
+		return
+	}
 	now := w.now()
 	if w.device != nil {
 		w.device.tick(now)
@@ -371,7 +383,9 @@ func (w *window) tick() {
 		return
 	}
 	for i, st := range w.status {
-		if st.Account == nil || st.Err != nil {
+		// needs_signin (a refusal, or a provider whose settings changed)
+		// is not a matter of time: the clock never moves an account out of it.
+		if st.Account == nil || st.Err != nil || st.State == auth.StateNeedsSignIn {
 			continue
 		}
 		if s := auth.StateOf(st.Account, now); s != st.State {
@@ -384,6 +398,17 @@ func (w *window) tick() {
 	}
 	w.detail.tick(now)
 	w.fetchQueued()
+}
+
+// setVisible tells the window whether a person can see it. While it is
+// hidden (to the tray, say) nothing ticks: the countdown and the badges
+// stand still and nothing is redrawn. When it shows again it catches up at
+// once. Call it on Fyne's goroutine, from whatever hides and shows the
+// window.
+func (w *window) setVisible(on bool) {
+	if wasHidden := w.paused.Swap(!on); on && wasHidden {
+		w.tick()
+	}
 }
 
 // close ends what the window started: a sign-in in progress is cancelled,

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"net/http"
 	"reflect"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -27,6 +28,36 @@ type Store interface {
 	Delete(id string) error
 	List() ([]string, error)
 }
+
+// storeReader is how Statuses and Orphans read accounts: the Store itself, or one
+// snapshot of it.
+type storeReader interface {
+	Load(id string) ([]byte, error)
+	List() ([]string, error)
+}
+
+// snapshotter is a Store that can read every account in one pass (*keychain.Store:
+// Snapshot, one Secret Service search and one GetSecrets on Linux). Statuses, Orphans and
+// Overview read through one snapshot when the Store has it, and item by item otherwise
+// (a Store that wraps another, as tests do, reads item by item through its own Load).
+type snapshotter interface {
+	Snapshot() *keychain.Snapshot
+}
+
+// reader returns one snapshot of the store, taken when first read, when the store can take
+// one; else the store.
+func (s *Service) reader() storeReader {
+	if b, ok := s.store.(snapshotter); ok {
+		return lazySnapshot(sync.OnceValue(b.Snapshot))
+	}
+	return s.store
+}
+
+// lazySnapshot is a snapshot taken by its first Load or List (none when nothing is read).
+type lazySnapshot func() *keychain.Snapshot
+
+func (l lazySnapshot) Load(id string) ([]byte, error) { return l().Load(id) }
+func (l lazySnapshot) List() ([]string, error)        { return l().List() }
 
 // Prompter asks the person for an OAuth 1.0a verifier (callback = "oob").
 // The window shows a dialog; the command line reads stdin. It returns
@@ -207,7 +238,12 @@ func (s *Service) Account(id string) (*Account, error) {
 }
 
 func (s *Service) load(p *provider.Provider) (*Account, error) {
-	data, err := s.store.Load(p.ID)
+	return loadFrom(s.store, p)
+}
+
+// loadFrom reads p's account through r (the store, or a snapshot of it).
+func loadFrom(r storeReader, p *provider.Provider) (*Account, error) {
+	data, err := r.Load(p.ID)
 	if errors.Is(err, keychain.ErrNotFound) {
 		return nil, &SignInError{ID: p.ID, Name: p.DisplayName(), Err: ErrNotSignedIn}
 	}
@@ -316,8 +352,26 @@ func stateFor(p *provider.Provider, a *Account, now time.Time) State {
 // Statuses returns the status of every configured provider, in config
 // order. A keychain failure is reported per provider in Status.Err (and
 // as the returned error, the first one met), never as a missing account.
+// The accounts are read in one pass where the Store can (snapshotter).
 func (s *Service) Statuses() ([]Status, error) {
-	cfg := s.Config()
+	return s.statuses(s.Config(), s.reader())
+}
+
+// Overview is Statuses and Orphans from one read of the keychain (what
+// `latchkey status` shows): the status of every configured provider, the
+// ids of the accounts whose provider has left the config, and the first
+// keychain error met by either.
+func (s *Service) Overview() ([]Status, []string, error) {
+	cfg, r := s.Config(), s.reader()
+	sts, first := s.statuses(cfg, r)
+	orphans, err := orphans(cfg, r)
+	if first == nil {
+		first = err
+	}
+	return sts, orphans, first
+}
+
+func (s *Service) statuses(cfg *provider.Config, r storeReader) ([]Status, error) {
 	out := make([]Status, 0, len(cfg.Providers))
 	var first error
 	for i := range cfg.Providers {
@@ -329,7 +383,7 @@ func (s *Service) Statuses() ([]Status, error) {
 			out = append(out, st)
 			continue
 		}
-		a, err := s.load(p)
+		a, err := loadFrom(r, p)
 		var sie *SignInError
 		switch {
 		case errors.As(err, &sie):
@@ -352,11 +406,14 @@ func (s *Service) Statuses() ([]Status, error) {
 // has left the config (neither configured nor reported with problems), in
 // keychain order, so a face can list them and Logout can remove them.
 func (s *Service) Orphans() ([]string, error) {
-	ids, err := s.store.List()
+	return orphans(s.Config(), s.reader())
+}
+
+func orphans(cfg *provider.Config, r storeReader) ([]string, error) {
+	ids, err := r.List()
 	if err != nil {
 		return nil, err
 	}
-	cfg := s.Config()
 	var out []string
 	for _, id := range ids {
 		if _, ok := cfg.Find(id); !ok && len(cfg.ProblemsFor(id)) == 0 {

@@ -137,9 +137,12 @@ func (c *tokenCard) buttons(i int, st auth.Status, act panelActions, refreshing 
 	return append(buttons, layout.NewSpacer(), c.reveal)
 }
 
-// tick updates the countdown to now.
+// tick updates the countdown to now, redrawing it only when its text
+// changed (each redraw repaints the window).
 func (c *tokenCard) tick(now time.Time) {
-	c.expires.SetText(expiryText(c.account, c.can, now, c.location))
+	if text := expiryText(c.account, c.can, now, c.location); text != c.expires.Text {
+		c.expires.SetText(text)
+	}
 }
 
 // setRevealed shows or masks the secrets.

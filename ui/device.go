@@ -164,10 +164,12 @@ func (d *deviceSignIn) tick(now time.Time) {
 	if d.code == nil {
 		return
 	}
+	text := lang.L("The code has expired.")
 	if left := d.code.Expiry.Sub(now); left > 0 {
-		d.expires.SetText(lang.X("device.expires", "The code works for {{.Left}} more.", map[string]any{"Left": countdown(left)}))
-	} else {
-		d.expires.SetText(lang.L("The code has expired."))
+		text = lang.X("device.expires", "The code works for {{.Left}} more.", map[string]any{"Left": countdown(left)})
+	}
+	if text != d.expires.Text { // redraw only a change
+		d.expires.SetText(text)
 	}
 }
 

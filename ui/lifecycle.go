@@ -77,6 +77,7 @@ func (w *window) hide() {
 	w.hidden = true
 	w.inFront = false
 	w.win.Hide()
+	w.setVisible(false) // nothing ticks while hidden
 }
 
 // raise shows the window, in front: after a sign-in finished elsewhere, or
@@ -85,6 +86,7 @@ func (w *window) raise() {
 	w.hidden = false
 	w.win.Show()
 	w.win.RequestFocus()
+	w.setVisible(true) // the clock catches up at once
 }
 
 // watchForeground follows whether the window is in front: Fyne's desktop

@@ -208,13 +208,21 @@ func TestCloseToTray(t *testing.T) {
 	if !h.w.hidden || h.w.quitting {
 		t.Fatalf("Keep running: hidden %v, quitting %v", h.w.hidden, h.w.quitting)
 	}
+	if !h.w.paused.Load() {
+		t.Error("the window hid to the tray but its clock still ticks")
+	}
 	if !h.app.Preferences().Bool(prefTrayTold) {
 		t.Error("the note is not remembered as shown")
 	}
 
 	h.trayItem("Open Latchkey").Action()
-	if h.w.hidden {
-		t.Error("Open Latchkey did not show the window")
+	if h.w.hidden || h.w.paused.Load() {
+		t.Errorf("Open Latchkey: hidden %v, clock paused %v", h.w.hidden, h.w.paused.Load())
+	}
+	h.w.closeWindow()
+	(&appWindow{Window: h.w.win, w: h.w}).Show() // a second launch (main's one-instance handler)
+	if h.w.hidden || h.w.paused.Load() {
+		t.Errorf("Show from a second launch: hidden %v, clock paused %v", h.w.hidden, h.w.paused.Load())
 	}
 	h.w.closeWindow() // the second time: no note
 	if h.overlayText() != "" || !h.w.hidden {

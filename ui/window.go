@@ -78,7 +78,9 @@ func NewWindow(a fyne.App, svc *auth.Service) fyne.Window {
 		for {
 			select {
 			case <-ticker.C:
-				fyne.Do(w.tick)
+				if !w.paused.Load() { // hidden: not even a wake-up of Fyne's goroutine
+					fyne.Do(w.tick)
+				}
 			case <-stop:
 				return
 			}
@@ -91,8 +93,19 @@ func NewWindow(a fyne.App, svc *auth.Service) fyne.Window {
 	})
 	w.follow(auth.WatchEvery) // before load: a change after it is seen
 	w.load()
-	return w.win
+	return &appWindow{Window: w.win, w: w}
 }
+
+// appWindow is the window NewWindow returns: Show from outside (a second
+// launch, main's one-instance handler) shows it as the tray's Open does,
+// so a window hidden to the tray ticks again.
+type appWindow struct {
+	fyne.Window
+	w *window
+}
+
+// Show shows the window and wakes its clock.
+func (a *appWindow) Show() { a.w.raise() }
 
 // options are the window's seams, for tests. Zero values give the real
 // behaviour.
@@ -190,6 +203,11 @@ type window struct {
 	inFront      bool // the window has the focus (lifecycle.go)
 	hidden       bool // the window is hidden, Latchkey in the tray
 	quitting     bool // quit was called
+
+	// paused is set while the window is hidden (setVisible): the countdown
+	// and the badges stand still and the ticker does not wake Fyne's
+	// goroutine. Read by the ticker's goroutine, hence atomic.
+	paused atomic.Bool
 }
 
 func newWindow(a fyne.App, svc *auth.Service, opts options) *window {
@@ -410,9 +428,15 @@ func (w *window) indexOf(id string) int {
 // updates the badges and the panel whose state changed with time: valid →
 // expiring → expired, or → refreshable when a refresh token is held
 // (auth.StateOf at the window's clock). It reads nothing from the keychain:
-// StateOf needs only the account already shown, and the panel is rebuilt
-// only on a change of state.
+// StateOf needs only the account already shown. It redraws only what
+// changed: a row and the panel on a change of state, the visible
+// countdown when its text changed (under an hour, every second; above,
+// once a minute), nothing else; and nothing at all while the window is
+// hidden (setVisible).
 func (w *window) tick() {
+	if w.paused.Load() {
+		return
+	}
 	now := w.now()
 	if w.device != nil {
 		w.device.tick(now)
@@ -421,7 +445,9 @@ func (w *window) tick() {
 		return
 	}
 	for i, st := range w.status {
-		if st.Account == nil || st.Err != nil {
+		// needs_signin (a refusal, or a provider whose settings changed)
+		// is not a matter of time: the clock never moves an account out of it.
+		if st.Account == nil || st.Err != nil || st.State == auth.StateNeedsSignIn {
 			continue
 		}
 		if s := auth.StateOf(st.Account, now); s != st.State {
@@ -435,6 +461,17 @@ func (w *window) tick() {
 	w.detail.tick(now)
 	w.fetchQueued()
 	w.statusChanged() // the tray and the notices (notify.go)
+}
+
+// setVisible tells the window whether a person can see it. While it is
+// hidden (to the tray, say) nothing ticks: the countdown and the badges
+// stand still and nothing is redrawn. When it shows again it catches up at
+// once. Call it on Fyne's goroutine, from whatever hides and shows the
+// window.
+func (w *window) setVisible(on bool) {
+	if wasHidden := w.paused.Swap(!on); on && wasHidden {
+		w.tick()
+	}
 }
 
 // close ends what the window started: a sign-in in progress is cancelled,

@@ -42,3 +42,16 @@ func (m *memory) Delete(service, user string) error {
 	delete(m.items, k)
 	return nil
 }
+
+// GetAll returns every item under service (BulkReader).
+func (m *memory) GetAll(service string) (map[string]string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := map[string]string{}
+	for k, v := range m.items {
+		if k[0] == service {
+			out[k[1]] = v
+		}
+	}
+	return out, nil
+}

@@ -34,6 +34,8 @@ type helperResult struct {
 	GetMsg   string `json:"get_msg"`
 	SaveKind int    `json:"save_kind"`
 	SaveMsg  string `json:"save_msg"`
+	BulkKind int    `json:"bulk_kind"` // Store.Snapshot, then Load
+	BulkMsg  string `json:"bulk_msg"`
 	Millis   int64  `json:"millis"`
 }
 
@@ -50,7 +52,8 @@ func TestHelperProcess(t *testing.T) {
 	k := keychain.System(3 * time.Second)
 	_, gerr := k.Get("latchkey-helper", "probe")
 	serr := keychain.New(k, "latchkey-helper").Save("work", record(5000, "helper"))
-	res := helperResult{GetKind: int(kindOf(gerr)), SaveKind: int(kindOf(serr)), Millis: time.Since(start).Milliseconds()}
+	_, berr := keychain.New(k, "latchkey-helper").Snapshot().Load("work")
+	res := helperResult{GetKind: int(kindOf(gerr)), SaveKind: int(kindOf(serr)), BulkKind: int(kindOf(berr)), Millis: time.Since(start).Milliseconds()}
 	// The messages are the words a person reads on the command line: the
 	// facts of Error and the remedy auth.Describe adds.
 	if gerr != nil {
@@ -58,6 +61,9 @@ func TestHelperProcess(t *testing.T) {
 	}
 	if serr != nil {
 		res.SaveMsg = auth.Describe(serr, auth.CLI)
+	}
+	if berr != nil {
+		res.BulkMsg = auth.Describe(berr, auth.CLI)
 	}
 	b, _ := json.Marshal(res)
 	fmt.Println(helperMarker + string(b))
@@ -156,8 +162,9 @@ func runHelper(t *testing.T, addr string) helperResult {
 			if err := json.Unmarshal([]byte(rest), &res); err != nil {
 				t.Fatalf("helper result %q: %v", rest, err)
 			}
-			t.Logf("helper: get: %v (%s); save: %v (%s); %dms",
-				keychain.Kind(res.GetKind), res.GetMsg, keychain.Kind(res.SaveKind), res.SaveMsg, res.Millis)
+			t.Logf("helper: get: %v (%s); save: %v (%s); bulk load: %v (%s); %dms",
+				keychain.Kind(res.GetKind), res.GetMsg, keychain.Kind(res.SaveKind), res.SaveMsg,
+				keychain.Kind(res.BulkKind), res.BulkMsg, res.Millis)
 			return res
 		}
 	}
@@ -172,7 +179,7 @@ func TestNoSecretService(t *testing.T) {
 		op   string
 		kind int
 		msg  string
-	}{{"Get", res.GetKind, res.GetMsg}, {"Save", res.SaveKind, res.SaveMsg}} {
+	}{{"Get", res.GetKind, res.GetMsg}, {"Save", res.SaveKind, res.SaveMsg}, {"Snapshot Load", res.BulkKind, res.BulkMsg}} {
 		if keychain.Kind(c.kind) != keychain.NoSecretService {
 			t.Errorf("%s on a bus without a Secret Service: kind %v (%s), want %v", c.op, keychain.Kind(c.kind), c.msg, keychain.NoSecretService)
 		}
@@ -268,7 +275,7 @@ func TestLockedKeychain(t *testing.T) {
 		op   string
 		kind int
 		msg  string
-	}{{"Get", res.GetKind, res.GetMsg}, {"Save", res.SaveKind, res.SaveMsg}} {
+	}{{"Get", res.GetKind, res.GetMsg}, {"Save", res.SaveKind, res.SaveMsg}, {"Snapshot Load", res.BulkKind, res.BulkMsg}} {
 		switch keychain.Kind(c.kind) {
 		case keychain.Locked:
 			if !strings.Contains(c.msg, "the keychain is locked") || !strings.Contains(c.msg, "unlock it") {

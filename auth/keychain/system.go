@@ -66,6 +66,26 @@ func (s *system) Delete(service, user string) error {
 	return err
 }
 
+// GetAll reads every item under service at once when the backend can (BulkReader: on
+// Linux, the Secret Service), bounded by the timeout like every other call; otherwise it
+// returns ErrNoBulk.
+func (s *system) GetAll(service string) (map[string]string, error) {
+	br, ok := s.backend.(BulkReader)
+	if !ok {
+		return nil, ErrNoBulk
+	}
+	var items map[string]string
+	_, err := s.call("get", func() (string, error) {
+		m, err := br.GetAll(service)
+		items = m // read only after call received this call's result
+		return "", err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 // call runs f in a goroutine and waits at most s.timeout for it, including the time spent
 // waiting for earlier abandoned calls.
 func (s *system) call(op string, f func() (string, error)) (string, error) {

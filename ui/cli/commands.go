@@ -207,11 +207,7 @@ func (c *runner) status(_ context.Context, _ []string) error {
 	if err != nil {
 		return err
 	}
-	sts, firstErr := svc.Statuses()
-	orphans, err := svc.Orphans()
-	if err != nil && firstErr == nil {
-		firstErr = err
-	}
+	sts, orphans, firstErr := svc.Overview() // one read of the keychain
 	if c.json {
 		out := make([]statusJSON, 0, len(sts))
 		for _, st := range sts {

@@ -77,6 +77,23 @@ func TestCountdown(t *testing.T) {
 	}
 }
 
+// TestLiveCountdown: the window's expiry line shows seconds only within
+// 10 minutes of the expiry, else whole minutes under an hour.
+func TestLiveCountdown(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		9*time.Minute + 59*time.Second:  "9m 59s",
+		10 * time.Minute:                "10m",
+		42*time.Minute + 17*time.Second: "42m",
+		59*time.Minute + 59*time.Second: "59m",
+		time.Hour + 2*time.Minute:       "1h 02m",
+		30 * time.Second:                "30s",
+	} {
+		if got := liveCountdown(d); got != want {
+			t.Errorf("liveCountdown(%v) = %q, want %q", d, got, want)
+		}
+	}
+}
+
 // TestBadgeFollowsTheClock moves the clock (the Service's and the
 // window's) over a signed-in 1-hour token and checks that the badge and the
 // panel follow auth.StateOf at each tick, reading nothing from the keychain:

@@ -28,9 +28,24 @@ func expiryText(a *auth.Account, can auth.Capabilities, now time.Time, loc *time
 	}
 	left := exp.Sub(now)
 	if left > 0 {
-		return lang.X("expiry.in", "{{.Time}} · in {{.Left}}", map[string]any{"Time": formatTime(exp, loc), "Left": countdown(left)})
+		return lang.X("expiry.in", "{{.Time}} · in {{.Left}}", map[string]any{"Time": formatTime(exp, loc), "Left": liveCountdown(left)})
 	}
-	return lang.X("expiry.ago", "{{.Time}} · {{.Ago}} ago", map[string]any{"Time": formatTime(exp, loc), "Ago": countdown(-left)})
+	return lang.X("expiry.ago", "{{.Time}} · {{.Ago}} ago", map[string]any{"Time": formatTime(exp, loc), "Ago": liveCountdown(-left)})
+}
+
+// secondsWithin is how near the expiry the live countdown shows seconds.
+const secondsWithin = 10 * time.Minute
+
+// liveCountdown is countdown for the expiry line the window keeps up to
+// date: seconds only within secondsWithin of the expiry, where they
+// matter; farther away whole minutes ("42m"), so the line, and with it
+// the whole window (Fyne repaints the canvas for any change), changes
+// once a minute instead of once a second while the window sits idle.
+func liveCountdown(d time.Duration) string {
+	if d < secondsWithin || d >= time.Hour {
+		return countdown(d)
+	}
+	return lang.X("countdown.m", "{{.M}}m", map[string]any{"M": int(d.Minutes())})
 }
 
 // countdown renders a duration the way a person reads a timer: seconds

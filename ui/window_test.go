@@ -178,13 +178,19 @@ func TestOpenConfigFolder(t *testing.T) {
 func TestCountdownAndExpiry(t *testing.T) {
 	h := scenarioNamed(t, "signed-in").make(t)
 	expiry := h.w.status[0].Account.Token.Expiry
-	if got := h.w.detail.token.expires.Text; !strings.HasSuffix(got, "in 42m 17s") {
-		t.Fatalf("countdown %q, want … in 42m 17s", got)
+	if got := h.w.detail.token.expires.Text; !strings.HasSuffix(got, "in 42m") {
+		t.Fatalf("countdown %q, want … in 42m (whole minutes while far from the expiry)", got)
 	}
 	h.w.now = func() time.Time { return expiry.Add(-leftOnToken + 3*time.Second) }
 	h.w.tick()
-	if got := h.w.detail.token.expires.Text; !strings.HasSuffix(got, "in 42m 14s") {
-		t.Errorf("after 3 s the countdown reads %q, want … in 42m 14s", got)
+	if got := h.w.detail.token.expires.Text; !strings.HasSuffix(got, "in 42m") {
+		t.Errorf("after 3 s the countdown reads %q, want still … in 42m (no redraw)", got)
+	}
+	// Within 10 minutes of the expiry, the seconds count.
+	h.w.now = func() time.Time { return expiry.Add(-9*time.Minute - 14*time.Second) }
+	h.w.tick()
+	if got := h.w.detail.token.expires.Text; !strings.HasSuffix(got, "in 9m 14s") {
+		t.Errorf("9m 14s before the expiry the countdown reads %q, want … in 9m 14s", got)
 	}
 	// Past the expiry the badge changes without a keychain read: the
 	// state follows auth.StateOf at the window's clock.

@@ -432,6 +432,7 @@ func writeEnglish(t *testing.T, calls []call) {
 // Korean text with the same placeholders, every text in the files is used,
 // and Fyne's own words have Korean.
 func TestTranslationsComplete(t *testing.T) {
+	ensure()
 	if loadErr != nil {
 		t.Fatalf("registering the translation files: %v", loadErr)
 	}

@@ -58,9 +58,16 @@ var (
 // startLanguage is LANGUAGE as the process started with it (Use sets it).
 var startLanguage, startLanguageSet = os.LookupEnv("LANGUAGE")
 
-func init() {
-	loadErr = flang.AddTranslationsFS(files, "translations")
-	Use("")
+// setup registers the files and chooses the language from the
+// environment, once, at the first word asked for (not at package init: a
+// `latchkey token` prints no word and so parses no translation file).
+var setup sync.Once
+
+func ensure() {
+	setup.Do(func() {
+		loadErr = flang.AddTranslationsFS(files, "translations")
+		choose("")
+	})
 }
 
 // environ reads the environment as the process started, for LANGUAGE.
@@ -73,11 +80,17 @@ func environ(k string) (string, bool) {
 
 // L translates text (the English text is the key), filling placeholders
 // from data when given.
-func L(text string, data ...any) string { return flang.L(text, data...) }
+func L(text string, data ...any) string {
+	ensure()
+	return flang.L(text, data...)
+}
 
 // X translates the text with the given key; fallback is the English text,
 // used when no translation has the key.
-func X(key, fallback string, data ...any) string { return flang.X(key, fallback, data...) }
+func X(key, fallback string, data ...any) string {
+	ensure()
+	return flang.X(key, fallback, data...)
+}
 
 // Use chooses the language by its BCP 47 tag ("en", "ko", "ko-KR"); ""
 // follows LATCHKEY_LANG, then the system locale (LANGUAGE, LC_ALL,
@@ -94,6 +107,12 @@ func X(key, fallback string, data ...any) string { return flang.X(key, fallback,
 // variant to prefer) and hides LC_ALL, LC_MESSAGES and LANG while Fyne picks
 // its localizer.
 func Use(tag string) string {
+	ensure()
+	return choose(tag)
+}
+
+// choose is Use once the files are registered.
+func choose(tag string) string {
 	mu.Lock()
 	defer mu.Unlock()
 	var chosen string
@@ -123,6 +142,7 @@ func Use(tag string) string {
 
 // Current is the tag of the language in use ("en" or "ko").
 func Current() string {
+	ensure()
 	mu.Lock()
 	defer mu.Unlock()
 	return current

@@ -87,9 +87,9 @@ func (d *detail) show(i int, st auth.Status, v panelView) {
 	protocol := quiet(lang.X("detail.protocolid", "{{.Protocol}} · id {{.ID}}", map[string]any{"Protocol": st.Can.Protocol, "ID": p.ID}))
 	var manage fyne.CanvasObject
 	if v.loaded {
-		manage = newManageActions(i, d.act)
+		manage = container.NewVBox(newManageActions(i, d.act)) // at the top when the state wraps
 	}
-	state := container.NewBorder(nil, nil, widget.NewIcon(b.icon), manage, &widget.Label{Text: b.text, Truncation: fyne.TextTruncateEllipsis})
+	state := container.NewBorder(nil, nil, widget.NewIcon(b.icon), manage, &widget.Label{Text: b.text, Wrapping: fyne.TextWrapWord}) // in full: it says what to do
 
 	var body []fyne.CanvasObject
 	var actions fyne.CanvasObject

@@ -539,3 +539,55 @@ func providerOf(t *testing.T, svc *Service, id string) *provider.Provider {
 	}
 	return p
 }
+
+// TestTokenReadsTheClientSecretOnlyToRefresh: with the client secret in
+// the keychain, Token on a valid token reads the account and nothing else;
+// the secret is read when a refresh sends it.
+func TestTokenReadsTheClientSecretOnlyToRefresh(t *testing.T) {
+	idp := authtest.NewOAuth2(t)
+	br := authtest.NewBrowser()
+	toml := strings.Replace(oauth2TOML(idp, authtest.PostClientID, "client_secret_post", ""),
+		fmt.Sprintf("client_secret = %q", authtest.ClientSecret), "client_secret_in_keychain = true", 1)
+	ps, probs := provider.Parse("test.toml", []byte(toml))
+	if len(probs) > 0 {
+		t.Fatalf("test config has problems: %v", probs)
+	}
+	secrets := &countingStore{Store: keychain.New(keychain.Memory(), "latchkey-test-secrets")}
+	svc := New(Options{
+		Config:       &provider.Config{Path: "test.toml", Providers: ps},
+		Store:        keychain.New(keychain.Memory(), "latchkey-test"),
+		Secrets:      secrets,
+		Browser:      br,
+		HTTPClient:   &http.Client{Timeout: 10 * time.Second},
+		LoginTimeout: 30 * time.Second,
+		LockDir:      t.TempDir(),
+	})
+	clock := &fakeClock{}
+	svc.now = clock.now
+	if err := svc.SaveClientSecret("idp", authtest.ClientSecret); err != nil {
+		t.Fatalf("SaveClientSecret: %v", err)
+	}
+	first, err := svc.Login(context.Background(), "idp", LoginOptions{})
+	if err != nil {
+		t.Fatalf("Login: %v", err)
+	}
+	br.Next(t)
+	before := secrets.loads.Load()
+	if before == 0 {
+		t.Fatal("the sign-in did not read the client secret from the keychain")
+	}
+	if a, err := svc.Token(context.Background(), "idp"); err != nil || a.Token.AccessToken != first.Token.AccessToken {
+		t.Fatalf("Token on a valid token: %v", err)
+	}
+	if n := secrets.loads.Load() - before; n != 0 {
+		t.Errorf("Token on a valid token read the client secret %d times, want 0", n)
+	}
+	clock.advance(2 * time.Hour) // expired, refresh token held: the refresh sends the secret
+	a, err := svc.Token(context.Background(), "idp")
+	if err != nil || a.Token.AccessToken == first.Token.AccessToken || idp.RefreshGrants() != 1 {
+		t.Fatalf("Token after expiry: %v, %d refreshes", err, idp.RefreshGrants())
+	}
+	if n := secrets.loads.Load() - before; n != 1 {
+		t.Errorf("the refresh read the client secret %d times, want 1", n)
+	}
+}

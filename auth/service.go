@@ -198,9 +198,20 @@ func sameConfig(a, b *provider.Config) bool {
 // (client_secret_in_keychain) is filled in, or its absence is a
 // *ClientSecretError.
 func (s *Service) Provider(id string) (*provider.Provider, error) {
+	p, err := s.entry(id)
+	if err != nil {
+		return nil, err
+	}
+	return s.withSecret(p)
+}
+
+// entry is Provider without the client secret kept in the keychain: what
+// an operation that sends no secret needs (Token on a valid token reads
+// one keychain item, not two).
+func (s *Service) entry(id string) (*provider.Provider, error) {
 	cfg := s.Config()
 	if p, ok := cfg.Find(id); ok {
-		return s.withDemo(s.withSecret(p))
+		return s.withDemo(p, nil)
 	}
 	err := &UnknownProviderError{ID: id, Config: cfg.Path}
 	for _, p := range cfg.Providers {
@@ -433,7 +444,7 @@ func (s *Service) Token(ctx context.Context, id string) (*Account, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	p, err := s.Provider(id)
+	p, err := s.entry(id) // the client secret only if a refresh needs it
 	if err != nil {
 		return nil, err
 	}
@@ -446,6 +457,9 @@ func (s *Service) Token(ctx context.Context, id string) (*Account, error) {
 	}
 	switch StateOf(a, s.now()) {
 	case StateRefreshable:
+		if p, err = s.withSecret(p); err != nil {
+			return nil, err
+		}
 		return s.refresh(ctx, p, a)
 	case StateExpired:
 		return nil, &SignInError{ID: p.ID, Name: p.DisplayName(), Err: ErrExpired}

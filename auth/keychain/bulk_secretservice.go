@@ -16,10 +16,16 @@ const (
 	secretItem        = "org.freedesktop.Secret.Item"
 )
 
+// maxInFlight bounds the attribute calls pipelined at once: a bus refuses
+// more pending replies per connection than its limit ("The maximum number
+// of pending replies per connection has been reached", met at 200
+// accounts under dbus-daemon's default of 128).
+const maxInFlight = 64
+
 // GetAll reads every item go-keyring stored under service, in one pass: it finds the login
 // collection and unlocks it as go-keyring's Get does (same package, same prompt handling),
 // searches it once for the items whose "service" attribute is service, asks every item for
-// its attributes at once (the calls are pipelined, not waited on one by one) for its
+// its attributes (pipelined, up to maxInFlight calls at a time, not waited on one by one) for its
 // "username", and reads all secrets with one GetSecrets in one "plain" session, the
 // algorithm go-keyring uses. So a read of N items costs about six round trips plus N small
 // property answers, where N calls of Get cost 7N round trips.
@@ -44,9 +50,19 @@ func (goKeyring) GetAll(service string) (map[string]string, error) {
 	if len(paths) == 0 {
 		return out, nil
 	}
-	calls := make([]*dbus.Call, len(paths))
-	for i, p := range paths {
-		calls[i] = svc.Object(secretServiceName, p).Go(propertiesGet, 0, nil, secretItem, "Attributes")
+	attrs := make([]map[string]string, len(paths))
+	for start := 0; start < len(paths); start += maxInFlight {
+		batch := paths[start:min(start+maxInFlight, len(paths))]
+		calls := make([]*dbus.Call, len(batch))
+		for i, p := range batch {
+			calls[i] = svc.Object(secretServiceName, p).Go(propertiesGet, 0, nil, secretItem, "Attributes")
+		}
+		for i, c := range calls {
+			<-c.Done
+			if err := c.Store(&attrs[start+i]); err != nil {
+				return nil, err
+			}
+		}
 	}
 	session, err := svc.OpenSession()
 	if err != nil {
@@ -58,14 +74,9 @@ func (goKeyring) GetAll(service string) (map[string]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	for i, c := range calls {
-		<-c.Done
-		var attrs map[string]string
-		if err := c.Store(&attrs); err != nil {
-			return nil, err
-		}
-		user, ok := attrs["username"]
-		if !ok || attrs["service"] != service {
+	for i, a := range attrs {
+		user, ok := a["username"]
+		if !ok || a["service"] != service {
 			continue // not an item go-keyring wrote
 		}
 		secret, ok := secrets[paths[i]]

@@ -142,3 +142,36 @@ func TestSnapshotWithoutBulk(t *testing.T) {
 		t.Fatalf("List = %q, %v", ids, err)
 	}
 }
+
+// TestGetAllManyItems: the bulk read of more items than a bus lets one
+// connection wait on at once (dbus-daemon's default: 128 pending replies)
+// answers every item; unbounded pipelining failed here at 200 accounts.
+func TestGetAllManyItems(t *testing.T) {
+	for _, be := range backends {
+		t.Run(be.name, func(t *testing.T) {
+			raw, svc := be.open(t)
+			bulk, ok := raw.(keychain.BulkReader)
+			if !ok {
+				t.Skip("this keyring has no bulk read on " + runtime.GOOS)
+			}
+			const n = 300
+			for i := range n {
+				if err := raw.Set(svc, fmt.Sprintf("item-%03d", i), fmt.Sprintf("value %d", i)); err != nil {
+					t.Fatalf("Set %d: %v", i, err)
+				}
+			}
+			got, err := bulk.GetAll(svc)
+			if err != nil {
+				t.Fatalf("GetAll of %d items: %v", n, err)
+			}
+			if len(got) != n {
+				t.Fatalf("GetAll answered %d items, want %d", len(got), n)
+			}
+			for i := range n {
+				if v := got[fmt.Sprintf("item-%03d", i)]; v != fmt.Sprintf("value %d", i) {
+					t.Fatalf("item-%03d = %q", i, v)
+				}
+			}
+		})
+	}
+}

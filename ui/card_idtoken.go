@@ -140,7 +140,7 @@ func newIDTokenCard(i int, st auth.Status, act panelActions) *idTokenCard {
 		}
 		body = container.New(layout.NewFormLayout(), cells...)
 	}
-	copyBtn := newButton(&widget.Button{Text: copyButton(auth.CredIDToken), Icon: theme.ContentCopyIcon(), OnTapped: func() { act.copy(i, auth.CredIDToken) }})
+	copyBtn := newButton(&widget.Button{Text: wordsFor(auth.CredIDToken).button, Icon: theme.ContentCopyIcon(), OnTapped: func() { act.copy(i, auth.CredIDToken) }})
 	c.flash = &widget.Label{Importance: widget.SuccessImportance, Truncation: fyne.TextTruncateEllipsis}
 	c.flash.Hide()
 	c.object = widget.NewCard("", "", container.NewVBox(tight(title, note), body, container.NewHBox(copyBtn), c.flash))

@@ -116,7 +116,7 @@ func (c *tokenCard) buttons(i int, st auth.Status, act panelActions, refreshing 
 		if k == auth.CredIDToken {
 			continue
 		}
-		buttons = append(buttons, newButton(&widget.Button{Text: copyButton(k), Icon: theme.ContentCopyIcon(), OnTapped: func() { act.copy(i, k) }}))
+		buttons = append(buttons, newButton(&widget.Button{Text: wordsFor(k).button, Icon: theme.ContentCopyIcon(), OnTapped: func() { act.copy(i, k) }}))
 	}
 	if c.can.CanRefresh(c.account) {
 		refresh := newButton(&widget.Button{Text: lang.L("Refresh"), Icon: theme.ViewRefreshIcon(), OnTapped: func() { act.refresh(i) }})

@@ -7,32 +7,40 @@ import (
 	"latchkey/auth"
 )
 
-// copyButton is the label of the button that copies k.
-func copyButton(k auth.Credential) string {
-	switch k {
-	case auth.CredAuthorization:
-		return lang.L("Copy header")
-	case auth.CredTokenSecret:
-		return lang.L("Copy secret")
-	case auth.CredIDToken:
-		return lang.L("Copy id_token")
-	}
-	return lang.L("Copy token")
+// copyWords are the words of copying one kind of credential, all in one
+// place per kind: its button, its tray item, the confirmation, and the
+// note when the provider gave none. Looked up when shown (the language is
+// chosen at start).
+type copyWords struct {
+	button string                       // the panel's button
+	menu   string                       // the tray's item
+	copied string                       // the confirmation, before when the clipboard is cleared
+	none   func(provider string) string // the provider gave none: nothing was copied
 }
 
-// gaveNone says that provider gave no credential of kind k, so nothing
-// was copied.
-func gaveNone(k auth.Credential, provider string) string {
-	data := map[string]any{"Provider": provider}
+// wordsFor returns the words of copying credential k.
+func wordsFor(k auth.Credential) copyWords {
 	switch k {
 	case auth.CredAuthorization:
-		return lang.X("copy.none.header", "{{.Provider}} gave no Authorization header line: nothing was copied.", data)
+		return copyWords{lang.L("Copy header"), lang.L("Copy the Authorization header"), lang.L("Copied the Authorization header line."),
+			func(p string) string {
+				return lang.X("copy.none.header", "{{.Provider}} gave no Authorization header line: nothing was copied.", map[string]any{"Provider": p})
+			}}
 	case auth.CredTokenSecret:
-		return lang.X("copy.none.secret", "{{.Provider}} gave no token secret: nothing was copied.", data)
+		return copyWords{lang.L("Copy secret"), lang.L("Copy the token secret"), lang.L("Copied the token secret."),
+			func(p string) string {
+				return lang.X("copy.none.secret", "{{.Provider}} gave no token secret: nothing was copied.", map[string]any{"Provider": p})
+			}}
 	case auth.CredIDToken:
-		return lang.X("copy.none.idtoken", "{{.Provider}} gave no id_token: nothing was copied.", data)
+		return copyWords{lang.L("Copy id_token"), lang.L("Copy the id_token"), lang.L("Copied the id_token."),
+			func(p string) string {
+				return lang.X("copy.none.idtoken", "{{.Provider}} gave no id_token: nothing was copied.", map[string]any{"Provider": p})
+			}}
 	}
-	return lang.X("copy.none.access", "{{.Provider}} gave no access token: nothing was copied.", data)
+	return copyWords{lang.L("Copy token"), lang.L("Copy the access token"), lang.L("Copied the access token."),
+		func(p string) string {
+			return lang.X("copy.none.access", "{{.Provider}} gave no access token: nothing was copied.", map[string]any{"Provider": p})
+		}}
 }
 
 // copy puts credential k of provider i on the clipboard, exactly as
@@ -79,7 +87,7 @@ func (w *window) copyCredential(i int, k auth.Credential, fromTray bool) {
 			}
 			text := a.Credential(k)
 			if text == "" {
-				msg := gaveNone(k, p.DisplayName())
+				msg := wordsFor(k).none(p.DisplayName())
 				if fromTray {
 					w.tell(p.DisplayName(), msg)
 				}
@@ -99,17 +107,7 @@ func (w *window) copyCredential(i int, k auth.Credential, fromTray bool) {
 // copiedText is the confirmation of a copy of k: what was copied and when
 // the clipboard is cleared.
 func (w *window) copiedText(k auth.Credential) string {
-	var done string
-	switch k {
-	case auth.CredAuthorization:
-		done = lang.L("Copied the Authorization header line.")
-	case auth.CredTokenSecret:
-		done = lang.L("Copied the token secret.")
-	case auth.CredIDToken:
-		done = lang.L("Copied the id_token.")
-	default:
-		done = lang.L("Copied the access token.")
-	}
+	done := wordsFor(k).copied
 	if w.settings.clearAfter <= 0 {
 		return done
 	}

@@ -102,7 +102,7 @@ func (w *window) trayAccount(st auth.Status) *fyne.MenuItem {
 		}))
 	default:
 		for _, k := range st.Can.Credentials(st.Account) {
-			sub = append(sub, fyne.NewMenuItem(trayCopyLabel(k), func() {
+			sub = append(sub, fyne.NewMenuItem(wordsFor(k).menu, func() {
 				if i, _ := w.current(id); i >= 0 {
 					w.copyCredential(i, k, true)
 				}
@@ -112,19 +112,6 @@ func (w *window) trayAccount(st auth.Status) *fyne.MenuItem {
 	item := fyne.NewMenuItem(st.Provider.DisplayName(), nil)
 	item.ChildMenu = fyne.NewMenu("", sub...)
 	return item
-}
-
-// trayCopyLabel is the tray's item that copies k.
-func trayCopyLabel(k auth.Credential) string {
-	switch k {
-	case auth.CredAuthorization:
-		return lang.L("Copy the Authorization header")
-	case auth.CredTokenSecret:
-		return lang.L("Copy the token secret")
-	case auth.CredIDToken:
-		return lang.L("Copy the id_token")
-	}
-	return lang.L("Copy the access token")
 }
 
 // menuSignature is what a person sees of m: its labels, nested, and which

@@ -95,7 +95,7 @@ func runWindow(svc *auth.Service) error {
 	win := ui.NewWindow(a, svc)
 	if inst != nil {
 		go inst.Serve(func(string) {
-			fyne.Do(func() { win.Show(); win.RequestFocus() }) // shown again if hidden, then raised
+			fyne.Do(win.Show) // the window's Show also raises it and wakes its clock (ui.NewWindow)
 		})
 		defer inst.Close()
 	}

@@ -66,9 +66,6 @@ const serviceTimeout = 30 * time.Second
 func NewWindow(a fyne.App, svc *auth.Service) fyne.Window {
 	applyStartSettings(a)            // the language and theme, before any word is drawn
 	ensureConfigFolder(svc.Config()) // a first run: the folder the window names exists
-	if _, ours := a.Settings().Theme().(*latchTheme); !ours {
-		a.Settings().SetTheme(newTheme(themeSystem)) // the settings may choose another
-	}
 	w := newWindow(a, svc, options{})
 	slog.Info("window opened", "providers", len(w.cfg.Providers), "config_problems", len(w.cfg.Problems), "config_missing", w.cfg.Missing)
 	stop := make(chan struct{})

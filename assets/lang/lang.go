@@ -65,8 +65,7 @@ var setup sync.Once
 
 func ensure() {
 	setup.Do(func() {
-		loadErr = flang.AddTranslationsFS(files, "translations")
-		choose("")
+		choose("", func() { loadErr = flang.AddTranslationsFS(files, "translations") })
 	})
 }
 
@@ -108,11 +107,14 @@ func X(key, fallback string, data ...any) string {
 // its localizer.
 func Use(tag string) string {
 	ensure()
-	return choose(tag)
+	return choose(tag, nil)
 }
 
-// choose is Use once the files are registered.
-func choose(tag string) string {
+// choose is Use once the files are registered; register, when not nil,
+// registers them (the first time), under the same environment as the
+// choice, so that Fyne never reads a locale it cannot parse ("C.UTF-8"
+// logs an error) however the first word is asked for.
+func choose(tag string, register func()) string {
 	mu.Lock()
 	defer mu.Unlock()
 	var chosen string
@@ -132,7 +134,10 @@ func choose(tag string) string {
 	_ = os.Setenv("LANGUAGE", chosen)
 	// Any registration makes Fyne pick its localizer again from the
 	// environment; an empty file for the chosen tag adds no words.
-	_ = flang.AddTranslationsForLocale([]byte("{}"), fyne.Locale(chosen))
+	if register == nil {
+		register = func() { _ = flang.AddTranslationsForLocale([]byte("{}"), fyne.Locale(chosen)) }
+	}
+	register()
 	for k, v := range saved {
 		_ = os.Setenv(k, *v)
 	}

@@ -1,7 +1,11 @@
 package lang
 
 import (
+	"bytes"
+	"log"
+	"os"
 	"reflect"
+	"sync"
 	"testing"
 )
 
@@ -50,5 +54,27 @@ func TestUse(t *testing.T) {
 	}
 	if got, want := Languages(), []Language{{"en", "English"}, {"ko", "한국어"}}; !reflect.DeepEqual(got, want) {
 		t.Errorf("Languages() = %v", got)
+	}
+}
+
+// TestFirstWordLogsNothing: under LANG=C.UTF-8 (a common container
+// locale, and the Makefile's), the first word asked for registers the
+// files without Fyne logging "Error parsing user locale C" — that went to
+// the command line's stderr once the files were registered lazily.
+func TestFirstWordLogsNothing(t *testing.T) {
+	for _, k := range []string{"LANGUAGE", "LC_ALL", "LC_MESSAGES", EnvLang} {
+		t.Setenv(k, "")
+		os.Unsetenv(k)
+	}
+	t.Setenv("LANG", "C.UTF-8")
+	var buf bytes.Buffer
+	log.SetOutput(&buf)
+	t.Cleanup(func() { log.SetOutput(os.Stderr); Use("") })
+	setup = sync.Once{} // as in a new process
+	if got := L("Sign in"); got != "Sign in" {
+		t.Errorf("L(Sign in) under C.UTF-8 = %q, want English", got)
+	}
+	if buf.Len() != 0 {
+		t.Errorf("the first word logged:\n%s", buf.String())
 	}
 }

@@ -116,6 +116,15 @@ Quit
 		t.Errorf("the tray's menu was set %d times more although it did not change", again-n)
 	}
 
+	// The clock moves the accounts' states on: the tray follows at the tick.
+	before := h.traySays()
+	later := h.w.now().Add(72 * time.Hour)
+	h.w.now = func() time.Time { return later }
+	h.w.tick()
+	if got := h.traySays(); got == before {
+		t.Errorf("three days later the tray still reads:\n%s", got)
+	}
+
 	// Signed out of the first: its submenu goes.
 	h.showAccount(0, nil)
 	if got := h.traySays(); strings.Contains(got, "Work SSO") {

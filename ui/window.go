@@ -441,6 +441,7 @@ func (w *window) tick() {
 	if !w.loaded || w.detail == nil {
 		return
 	}
+	changed := false
 	for i, st := range w.status {
 		// needs_signin (a refusal, or a provider whose settings changed)
 		// is not a matter of time: the clock never moves an account out of it.
@@ -449,6 +450,7 @@ func (w *window) tick() {
 		}
 		if s := auth.StateOf(st.Account, now); s != st.State {
 			w.status[i].State = s
+			changed = true
 			w.list.RefreshItem(i)
 			if i == w.selected {
 				w.showDetail(i)
@@ -457,7 +459,10 @@ func (w *window) tick() {
 	}
 	w.detail.tick(now)
 	w.fetchQueued()
-	w.statusChanged() // the tray and the notices (notify.go)
+	if changed {
+		w.updateTray() // its menu shows states, not the clock
+	}
+	w.checkNotices(now) // "expires within 5 minutes" is a matter of the clock
 }
 
 // setVisible tells the window whether a person can see it. While it is
